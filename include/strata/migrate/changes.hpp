@@ -1,0 +1,81 @@
+// The change model: what differs between two realms, as an ordered list the planners turn into
+// statements. Every change can be reversed (Reverse), which is how down migrations are planned.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "strata/schema.hpp"
+
+namespace strata::migrate {
+
+// Which properties of a column changed (bit set).
+enum ColumnChange : std::uint32_t {
+  kColumnType = 1u << 0,
+  kColumnNull = 1u << 1,
+  kColumnDefault = 1u << 2,
+  kColumnIdentity = 1u << 3,
+  kColumnGenerated = 1u << 4,
+  kColumnCollation = 1u << 5,
+  kColumnComment = 1u << 6,
+};
+
+struct AddColumn { schema::Column column; };
+struct DropColumn { schema::Column column; };
+struct ModifyColumn { schema::Column from, to; std::uint32_t what = 0; };
+struct AddIndex { schema::Index index; };
+struct DropIndex { schema::Index index; };
+struct ModifyIndex { schema::Index from, to; };  // anything but the comment: drop and re-create
+struct AddPrimaryKey { schema::PrimaryKey key; };
+struct DropPrimaryKey { schema::PrimaryKey key; };
+struct ModifyPrimaryKey { schema::PrimaryKey from, to; };
+struct AddForeignKey { schema::ForeignKey key; };
+struct DropForeignKey { schema::ForeignKey key; };
+struct ModifyForeignKey { schema::ForeignKey from, to; };
+struct AddCheck { schema::Check check; };
+struct DropCheck { schema::Check check; };
+struct ModifyCheck { schema::Check from, to; };
+struct ModifyTableComment { std::string from, to; };
+// SQLite-only table options (WITHOUT ROWID, STRICT): always a rebuild.
+struct ModifyTableOptions {};
+
+using TableChange =
+    std::variant<AddColumn, DropColumn, ModifyColumn, AddIndex, DropIndex, ModifyIndex,
+                 AddPrimaryKey, DropPrimaryKey, ModifyPrimaryKey, AddForeignKey, DropForeignKey,
+                 ModifyForeignKey, AddCheck, DropCheck, ModifyCheck, ModifyTableComment,
+                 ModifyTableOptions>;
+
+struct AddSchema { schema::Schema schema; };        // the schema, empty of objects
+struct DropSchema { schema::Schema schema; };       // the schema, empty of objects
+struct ModifySchemaComment { std::string schema, from, to; };
+struct AddEnum { schema::Enum type; };
+struct DropEnum { schema::Enum type; };
+struct ModifyEnum { schema::Enum from, to; };
+struct AddTable { schema::Table table; };
+struct DropTable { schema::Table table; };
+// `from` and `to` are the whole table before and after; `changes` what differs.
+struct ModifyTable { schema::Table from, to; std::vector<TableChange> changes; };
+
+using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddEnum, DropEnum,
+                            ModifyEnum, AddTable, DropTable, ModifyTable>;
+
+struct DiffOptions {
+  // Compare column types case-insensitively (SQLite stores declared types as written).
+  bool case_insensitive_types = false;
+};
+
+// The changes that turn `from` into `to`. Renames are never guessed: a renamed table is a drop and
+// an add. Order: as the objects appear; the planners order statements for dependencies.
+std::vector<Change> Diff(const schema::Realm& from, const schema::Realm& to,
+                         const DiffOptions& options = {});
+
+// The changes that undo `changes` (add ↔ drop, from ↔ to), in reverse order.
+std::vector<Change> Reverse(const std::vector<Change>& changes);
+
+// A one-line description of a change, used as the comment above its statements:
+// `create "users" table`, `modify "users" table`, `add value to enum type "mood"`.
+std::string Describe(const Change& change);
+
+}  // namespace strata::migrate

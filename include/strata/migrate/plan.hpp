@@ -1,0 +1,44 @@
+// Planning: changes → SQL statements for one dialect, with the statements that undo them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strata/driver.hpp"
+#include "strata/migrate/changes.hpp"
+
+namespace strata::migrate {
+
+struct Statement {
+  std::string sql;      // one statement, without the trailing semicolon
+  std::string comment;  // what it does, e.g. `create "users" table`
+  // The statement cannot run inside a transaction (e.g. ALTER TYPE … ADD VALUE used in the same
+  // file on old servers, CREATE INDEX CONCURRENTLY).
+  bool no_tx = false;
+};
+
+struct Plan {
+  std::vector<Statement> statements;
+  // Statements that undo `statements`, in the order they must run.
+  std::vector<Statement> reverse;
+  // Changes whose reverse cannot be expressed (e.g. removing a PostgreSQL enum value); the reverse
+  // plan then does not restore the previous state and says so in a comment.
+  std::vector<std::string> irreversible;
+  // Warnings for the user, e.g. objects the IR does not model, or a change that may fail on data.
+  std::vector<std::string> warnings;
+};
+
+struct PlanOptions {
+  // Leave object names unqualified by their schema (set when both realms are scoped).
+  bool unqualified = false;
+  // Indentation for multi-line CREATE TABLE; empty writes each statement on one line.
+  std::string indent;
+};
+
+Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes, const PlanOptions& options = {});
+
+// The statements that create `realm` from nothing (schema inspect --format sql).
+std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& realm,
+                                        const PlanOptions& options = {});
+
+}  // namespace strata::migrate

@@ -1,0 +1,149 @@
+// The relational schema model (IR) shared by every part of strata: inspectors produce it, the differ
+// compares two of them, planners turn the differences into DDL, and (later) entity schemas compile to
+// it. Values are as the database itself reports them after normalization (types, default and check
+// expressions), so two models from the same dialect compare by plain equality.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata::schema {
+
+enum class Identity { kNone, kAlways, kByDefault };
+
+struct Column {
+  std::string name;
+  // The type as the dialect spells it after normalization, e.g. "integer", "character varying(20)",
+  // "numeric(10,2)", "timestamp(3) with time zone", "text[]", "public.mood" (PostgreSQL), or the
+  // declared type (SQLite, compared case-insensitively). PostgreSQL serial columns are reported as
+  // "serial"/"bigserial"/"smallserial" with no default: their sequence belongs to the column.
+  std::string type;
+  bool nullable = true;
+  std::optional<std::string> default_expr;   // normalized expression text
+  Identity identity = Identity::kNone;
+  std::optional<std::string> generated;      // expression of a STORED generated column
+  bool generated_virtual = false;            // SQLite VIRTUAL generated column
+  std::string collation;                     // empty: the type's default collation
+  std::string comment;
+
+  bool operator==(const Column&) const = default;
+};
+
+struct IndexPart {
+  std::string column;  // set for a plain column part
+  std::string expr;    // set for an expression part (normalized text, without outer parentheses)
+  bool desc = false;
+  // Only set when not the default for the direction (NULLS LAST for ASC, NULLS FIRST for DESC).
+  std::optional<bool> nulls_first;
+  bool operator==(const IndexPart&) const = default;
+};
+
+struct Index {
+  std::string name;
+  bool unique = false;
+  // A UNIQUE constraint (PostgreSQL ADD CONSTRAINT … UNIQUE, SQLite inline UNIQUE) rather than a
+  // CREATE [UNIQUE] INDEX.
+  bool constraint = false;
+  bool nulls_not_distinct = false;
+  std::vector<IndexPart> parts;
+  std::vector<std::string> include;  // INCLUDE columns (PostgreSQL)
+  std::string where;                 // partial index predicate, normalized, empty if none
+  std::string method;                // access method when not the default (btree), e.g. "gin"
+  std::string comment;
+  bool operator==(const Index&) const = default;
+};
+
+struct PrimaryKey {
+  std::string name;  // constraint name (PostgreSQL); may be empty on SQLite
+  std::vector<std::string> columns;
+  bool autoincrement = false;  // SQLite AUTOINCREMENT
+  bool operator==(const PrimaryKey&) const = default;
+};
+
+enum class FkAction { kNoAction, kRestrict, kCascade, kSetNull, kSetDefault };
+
+struct ForeignKey {
+  std::string name;
+  std::vector<std::string> columns;
+  std::string ref_schema;  // empty on SQLite
+  std::string ref_table;
+  std::vector<std::string> ref_columns;
+  FkAction on_update = FkAction::kNoAction;
+  FkAction on_delete = FkAction::kNoAction;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  bool operator==(const ForeignKey&) const = default;
+};
+
+struct Check {
+  std::string name;
+  std::string expr;  // normalized boolean expression, without the CHECK keyword
+  bool no_inherit = false;
+  bool operator==(const Check&) const = default;
+};
+
+struct Table {
+  std::string schema;  // owning schema ("main" on SQLite)
+  std::string name;
+  std::vector<Column> columns;  // in ordinal order
+  std::optional<PrimaryKey> primary_key;
+  std::vector<Index> indexes;        // sorted by name
+  std::vector<ForeignKey> foreign_keys;  // sorted by name
+  std::vector<Check> checks;         // sorted by name
+  std::string comment;
+  bool without_rowid = false;  // SQLite
+  bool strict = false;         // SQLite
+
+  const Column* FindColumn(std::string_view name) const;
+  bool operator==(const Table&) const = default;
+};
+
+struct Enum {
+  std::string schema;
+  std::string name;
+  std::vector<std::string> values;  // in sort order
+  std::string comment;
+  bool operator==(const Enum&) const = default;
+};
+
+struct Schema {
+  std::string name;
+  std::vector<Table> tables;  // sorted by name
+  std::vector<Enum> enums;    // sorted by name
+  std::string comment;
+
+  const Table* FindTable(std::string_view name) const;
+  const Enum* FindEnum(std::string_view name) const;
+  bool operator==(const Schema&) const = default;
+};
+
+// A database object that exists but that the IR does not model yet (a view, a function, a trigger,
+// a sequence no column owns, an extension…). Reported, never silently dropped.
+struct Unsupported {
+  std::string kind;    // "view", "function", "trigger", "sequence", "extension", …
+  std::string schema;  // empty for database-wide objects
+  std::string name;
+  bool operator==(const Unsupported&) const = default;
+};
+
+// Everything inspected from one database (or the part its URL is scoped to).
+struct Realm {
+  std::vector<Schema> schemas;  // sorted by name
+  std::vector<Unsupported> unsupported;
+  // True when the source was scoped to a single schema (URL search_path, or SQLite): object names in
+  // rendered SQL are then left unqualified so files apply to whatever schema the target uses.
+  bool scoped = false;
+
+  const Schema* FindSchema(std::string_view name) const;
+  bool operator==(const Realm&) const = default;
+};
+
+std::string_view FkActionSql(FkAction a);  // "NO ACTION", "CASCADE", …
+
+// Machine-readable form of a realm (`strata schema inspect --format json`).
+std::string ToJson(const Realm& realm);
+// An ER diagram in Mermaid syntax (`strata schema inspect --format mermaid`).
+std::string ToMermaid(const Realm& realm);
+
+}  // namespace strata::schema

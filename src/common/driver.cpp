@@ -1,0 +1,59 @@
+// Dialect-independent parts of the driver layer: connecting by URL, transactions, quoting.
+#include <fmt/format.h>
+
+#include "dialect/dialect.hpp"
+#include "strata/driver.hpp"
+#include "strata/error.hpp"
+
+namespace strata {
+
+std::unique_ptr<Conn> Connect(std::string_view url) { return Connect(Url::Parse(url)); }
+
+std::unique_ptr<Conn> Connect(const Url& url) { return dialect::Get(url.dialect).Connect(url); }
+
+Transaction::Transaction(Conn& conn) : conn_(conn) { conn_.Exec("BEGIN"); }
+
+Transaction::~Transaction() {
+  if (!open_) return;
+  try {
+    conn_.Exec("ROLLBACK");
+  } catch (const Error&) {
+    // The connection is already unusable; the server rolls back when it closes.
+  }
+}
+
+void Transaction::Commit() {
+  open_ = false;
+  conn_.Exec("COMMIT");
+}
+
+void Transaction::Rollback() {
+  open_ = false;
+  conn_.Exec("ROLLBACK");
+}
+
+std::string QuoteIdent(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string QuoteLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out.push_back('\'');
+    out.push_back(c);
+  }
+  out.push_back('\'');
+  return out;
+}
+
+namespace dialect {
+const DialectImpl& Get(Dialect d) { return d == Dialect::kPostgres ? Postgres() : Sqlite(); }
+}  // namespace dialect
+
+}  // namespace strata

@@ -1,0 +1,24 @@
+// Splits SQL scripts into statements. Understands quotes ('…', E'…' with backslashes, "…"),
+// comments (-- and nested /* */), dollar-quoted bodies ($$…$$, $tag$…$tag$), and bodies that
+// contain semicolons: PostgreSQL's BEGIN ATOMIC … END and SQLite's CREATE TRIGGER … BEGIN … END.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::migrate {
+
+struct ScriptStatement {
+  std::string text;   // the statement without its terminating semicolon, trimmed
+  int line = 0;       // 1-based line of its first character in the script
+  size_t offset = 0;  // byte offset of its first character in the script
+};
+
+// Statements holding nothing but comments and whitespace are left out.
+std::vector<ScriptStatement> SplitStatements(std::string_view script);
+
+// The 1-based line of byte `offset` in `text`.
+int LineAt(std::string_view text, size_t offset);
+
+}  // namespace strata::migrate
