@@ -1,7 +1,12 @@
 // Planning entry points: dispatch to the dialect's planner.
 #include "strata/migrate/plan.hpp"
 
+#include <fmt/format.h>
+
+#include <optional>
+
 #include "dialect/dialect.hpp"
+#include "strata/error.hpp"
 
 namespace strata::migrate {
 
@@ -20,6 +25,40 @@ std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& re
   }
   return PlanChanges(dialect, Diff(empty, realm, dialect::Get(dialect).diff_options()), options)
       .statements;
+}
+
+std::string FormatScript(const std::vector<Statement>& statements) {
+  std::string out;
+  const std::string* last_comment = nullptr;
+  for (const Statement& st : statements) {
+    if (!st.comment.empty() && (last_comment == nullptr || *last_comment != st.comment)) {
+      out += "-- " + st.comment + "\n";
+    }
+    last_comment = &st.comment;
+    out += st.sql + ";\n";
+  }
+  return out;
+}
+
+void ApplyStatements(Conn& conn, const std::vector<Statement>& statements) {
+  std::optional<Transaction> tx;
+  size_t index = 0;
+  for (const Statement& st : statements) {
+    ++index;
+    if (st.no_tx && tx) {
+      tx->Commit();
+      tx.reset();
+    }
+    if (!st.no_tx && !tx) tx.emplace(conn);
+    try {
+      conn.Exec(st.sql);
+    } catch (const SqlError& e) {
+      throw SqlError(fmt::format("statement {} of {} failed: {}\n  statement: {}", index,
+                                 statements.size(), e.server_message, st.sql),
+                     e.sqlstate, e.server_message, st.sql, e.position);
+    }
+  }
+  if (tx) tx->Commit();
 }
 
 }  // namespace strata::migrate

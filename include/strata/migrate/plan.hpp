@@ -41,4 +41,12 @@ Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes, const Plan
 std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& realm,
                                         const PlanOptions& options = {});
 
+// Renders statements as a SQL script: a `-- comment` line above each run of statements with the
+// same comment, every statement terminated by ";" and a newline.
+std::string FormatScript(const std::vector<Statement>& statements);
+
+// Runs statements in one transaction, so a failure changes nothing. Statements marked no_tx run
+// on their own, between transactions. A failure throws SqlError naming the failing statement.
+void ApplyStatements(Conn& conn, const std::vector<Statement>& statements);
+
 }  // namespace strata::migrate

@@ -1,0 +1,42 @@
+// Shared pieces of the `strata` command: global options, output helpers, command registration.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "cli/config.hpp"
+#include "strata/driver.hpp"
+#include "strata/schema.hpp"
+
+namespace strata::cli {
+
+struct Context {
+  std::string env_name;
+  std::string config_path = "strata.toml";
+  // The selected environment, or an empty one when --env was not given.
+  const EnvConfig& Env();
+
+ private:
+  std::optional<EnvConfig> env_;
+};
+
+// Returns `flag` if set, else the environment's value, else throws a usage error naming the flag.
+std::string Required(const std::string& flag, const std::string& from_env, const char* name);
+
+// Asks the user to confirm on a terminal. Without a terminal it never prompts: it throws InputError
+// telling the user to pass `approve_flag`.
+void Confirm(const std::string& question, const char* approve_flag);
+
+// Prints, on stderr, the objects `realm` holds that strata does not model.
+void WarnUnsupported(const schema::Realm& realm, std::string_view where);
+
+void AddSchemaCommands(CLI::App& app, Context& ctx);
+
+// Thrown for usage errors detected after parsing (exit code 2).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace strata::cli

@@ -1,0 +1,80 @@
+// The `strata` command: parses flags and calls the library. Exit 0 on success, 1 on error, 2 on
+// usage error.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/cli.hpp"
+#include "strata/error.hpp"
+
+namespace strata::cli {
+
+const EnvConfig& Context::Env() {
+  if (!env_) env_ = env_name.empty() ? EnvConfig{} : LoadEnv(config_path, env_name);
+  return *env_;
+}
+
+std::string Required(const std::string& flag, const std::string& from_env, const char* name) {
+  if (!flag.empty()) return flag;
+  if (!from_env.empty()) return from_env;
+  throw UsageError(fmt::format("{} is required (or set it in strata.toml and pass --env)", name));
+}
+
+void Confirm(const std::string& question, const char* approve_flag) {
+  if (!isatty(STDIN_FILENO)) {
+    throw InputError(fmt::format("not applied: no terminal to ask for approval; review the plan "
+                                 "above and re-run with {}",
+                                 approve_flag));
+  }
+  std::cerr << question << " [y/N] " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  if (answer != "y" && answer != "Y" && answer != "yes") throw InputError("aborted: not approved");
+}
+
+void WarnUnsupported(const schema::Realm& realm, std::string_view where) {
+  if (realm.unsupported.empty()) return;
+  std::string list;
+  for (const auto& u : realm.unsupported) {
+    list += fmt::format("\n  {} {}", u.kind,
+                        u.schema.empty() ? fmt::format("\"{}\"", u.name)
+                                         : fmt::format("\"{}\".\"{}\"", u.schema, u.name));
+  }
+  fmt::print(stderr, "warning: {} holds objects strata does not manage yet; they are left out:{}\n",
+             where, list);
+}
+
+}  // namespace strata::cli
+
+int main(int argc, char** argv) {
+  using namespace strata::cli;
+  CLI::App app{"strata: schema management for C++ services (PostgreSQL and SQLite)", "strata"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  Context ctx;
+  app.add_option("--env", ctx.env_name, "Environment from strata.toml that supplies defaults");
+  app.add_option("--config", ctx.config_path, "Path of strata.toml")->capture_default_str();
+  AddSchemaCommands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "Error: {}\nRun with --help for usage.\n", e.what());
+    return 2;
+  } catch (const strata::Error& e) {
+    fmt::print(stderr, "Error: {}\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "Error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

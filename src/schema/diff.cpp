@@ -1,0 +1,264 @@
+// The differ: two realms → ordered changes; and the reverse of a change list.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "strata/migrate/changes.hpp"
+
+namespace strata::migrate {
+namespace {
+using namespace strata::schema;
+
+bool SameType(const std::string& a, const std::string& b, const DiffOptions& options) {
+  if (!options.case_insensitive_types) return a == b;
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::uint32_t ColumnDifferences(const Column& a, const Column& b, const DiffOptions& options) {
+  std::uint32_t what = 0;
+  if (!SameType(a.type, b.type, options)) what |= kColumnType;
+  if (a.nullable != b.nullable) what |= kColumnNull;
+  if (a.default_expr != b.default_expr) what |= kColumnDefault;
+  if (a.identity != b.identity) what |= kColumnIdentity;
+  if (a.generated != b.generated || a.generated_virtual != b.generated_virtual) {
+    what |= kColumnGenerated;
+  }
+  if (a.collation != b.collation) what |= kColumnCollation;
+  if (a.comment != b.comment) what |= kColumnComment;
+  return what;
+}
+
+// Adds Add/Drop/Modify changes for two lists of named objects (indexes, keys, checks).
+template <typename T, typename Add, typename Drop, typename Modify>
+void DiffNamed(const std::vector<T>& from, const std::vector<T>& to,
+               std::vector<TableChange>& out) {
+  for (const T& f : from) {
+    auto it = std::find_if(to.begin(), to.end(), [&](const T& t) { return t.name == f.name; });
+    if (it == to.end()) {
+      out.push_back(Drop{f});
+    } else if (!(*it == f)) {
+      out.push_back(Modify{f, *it});
+    }
+  }
+  for (const T& t : to) {
+    if (std::none_of(from.begin(), from.end(), [&](const T& f) { return f.name == t.name; })) {
+      out.push_back(Add{t});
+    }
+  }
+}
+
+std::vector<TableChange> DiffTable(const Table& from, const Table& to, const DiffOptions& options) {
+  std::vector<TableChange> out;
+  for (const Column& f : from.columns) {
+    const Column* t = to.FindColumn(f.name);
+    if (t == nullptr) {
+      out.push_back(DropColumn{f});
+    } else if (std::uint32_t what = ColumnDifferences(f, *t, options); what != 0) {
+      out.push_back(ModifyColumn{f, *t, what});
+    }
+  }
+  for (const Column& t : to.columns) {
+    if (from.FindColumn(t.name) == nullptr) out.push_back(AddColumn{t});
+  }
+  if (from.primary_key && !to.primary_key) out.push_back(DropPrimaryKey{*from.primary_key});
+  if (!from.primary_key && to.primary_key) out.push_back(AddPrimaryKey{*to.primary_key});
+  if (from.primary_key && to.primary_key && !(*from.primary_key == *to.primary_key)) {
+    out.push_back(ModifyPrimaryKey{*from.primary_key, *to.primary_key});
+  }
+  DiffNamed<Index, AddIndex, DropIndex, ModifyIndex>(from.indexes, to.indexes, out);
+  DiffNamed<ForeignKey, AddForeignKey, DropForeignKey, ModifyForeignKey>(from.foreign_keys,
+                                                                         to.foreign_keys, out);
+  DiffNamed<Check, AddCheck, DropCheck, ModifyCheck>(from.checks, to.checks, out);
+  if (from.comment != to.comment) out.push_back(ModifyTableComment{from.comment, to.comment});
+  if (from.without_rowid != to.without_rowid || from.strict != to.strict) {
+    out.push_back(ModifyTableOptions{});
+  }
+  return out;
+}
+
+// Renames schema `from` to `to` everywhere inside `s` (tables, enums, FK targets).
+void RenameSchema(Schema& s, const std::string& to) {
+  const std::string from = s.name;
+  s.name = to;
+  for (Table& t : s.tables) {
+    t.schema = to;
+    for (ForeignKey& fk : t.foreign_keys) {
+      if (fk.ref_schema == from) fk.ref_schema = to;
+    }
+  }
+  for (Enum& e : s.enums) e.schema = to;
+}
+
+// Makes the two realms comparable when one or both are scoped to a single schema: two scoped
+// realms compare their schemas whatever their names; a scoped realm against a whole database
+// compares with the schema of the same name only.
+void Align(Realm& from, Realm& to) {
+  if (from.scoped && to.scoped) {
+    if (from.schemas.size() == 1 && to.schemas.size() == 1 &&
+        from.schemas[0].name != to.schemas[0].name) {
+      RenameSchema(to.schemas[0], from.schemas[0].name);
+    }
+    return;
+  }
+  auto keep_only = [](Realm& realm, const Realm& scoped) {
+    if (!scoped.scoped || scoped.schemas.size() != 1) return;
+    std::erase_if(realm.schemas, [&](const Schema& s) { return s.name != scoped.schemas[0].name; });
+  };
+  keep_only(to, from);
+  keep_only(from, to);
+}
+
+}  // namespace
+
+std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOptions& options) {
+  Realm from = from_in;
+  Realm to = to_in;
+  Align(from, to);
+
+  std::vector<Change> out;
+  for (const Schema& f : from.schemas) {
+    const Schema* t = to.FindSchema(f.name);
+    if (t == nullptr) {
+      for (const Table& table : f.tables) out.push_back(DropTable{table});
+      for (const Enum& e : f.enums) out.push_back(DropEnum{e});
+      out.push_back(DropSchema{Schema{.name = f.name, .comment = f.comment}});
+      continue;
+    }
+    if (f.comment != t->comment) out.push_back(ModifySchemaComment{f.name, f.comment, t->comment});
+    for (const Enum& e : f.enums) {
+      const Enum* te = t->FindEnum(e.name);
+      if (te == nullptr) {
+        out.push_back(DropEnum{e});
+      } else if (!(*te == e)) {
+        out.push_back(ModifyEnum{e, *te});
+      }
+    }
+    for (const Enum& e : t->enums) {
+      if (f.FindEnum(e.name) == nullptr) out.push_back(AddEnum{e});
+    }
+    for (const Table& table : f.tables) {
+      const Table* tt = t->FindTable(table.name);
+      if (tt == nullptr) {
+        out.push_back(DropTable{table});
+      } else if (auto changes = DiffTable(table, *tt, options); !changes.empty()) {
+        out.push_back(ModifyTable{table, *tt, std::move(changes)});
+      }
+    }
+    for (const Table& table : t->tables) {
+      if (f.FindTable(table.name) == nullptr) out.push_back(AddTable{table});
+    }
+  }
+  for (const Schema& t : to.schemas) {
+    if (from.FindSchema(t.name) != nullptr) continue;
+    out.push_back(AddSchema{Schema{.name = t.name, .comment = t.comment}});
+    for (const Enum& e : t.enums) out.push_back(AddEnum{e});
+    for (const Table& table : t.tables) out.push_back(AddTable{table});
+  }
+  return out;
+}
+
+namespace {
+
+struct TableChangeReverser {
+  TableChange operator()(const AddColumn& c) const { return DropColumn{c.column}; }
+  TableChange operator()(const DropColumn& c) const { return AddColumn{c.column}; }
+  TableChange operator()(const ModifyColumn& c) const { return ModifyColumn{c.to, c.from, c.what}; }
+  TableChange operator()(const AddIndex& c) const { return DropIndex{c.index}; }
+  TableChange operator()(const DropIndex& c) const { return AddIndex{c.index}; }
+  TableChange operator()(const ModifyIndex& c) const { return ModifyIndex{c.to, c.from}; }
+  TableChange operator()(const AddPrimaryKey& c) const { return DropPrimaryKey{c.key}; }
+  TableChange operator()(const DropPrimaryKey& c) const { return AddPrimaryKey{c.key}; }
+  TableChange operator()(const ModifyPrimaryKey& c) const { return ModifyPrimaryKey{c.to, c.from}; }
+  TableChange operator()(const AddForeignKey& c) const { return DropForeignKey{c.key}; }
+  TableChange operator()(const DropForeignKey& c) const { return AddForeignKey{c.key}; }
+  TableChange operator()(const ModifyForeignKey& c) const { return ModifyForeignKey{c.to, c.from}; }
+  TableChange operator()(const AddCheck& c) const { return DropCheck{c.check}; }
+  TableChange operator()(const DropCheck& c) const { return AddCheck{c.check}; }
+  TableChange operator()(const ModifyCheck& c) const { return ModifyCheck{c.to, c.from}; }
+  TableChange operator()(const ModifyTableComment& c) const {
+    return ModifyTableComment{c.to, c.from};
+  }
+  TableChange operator()(const ModifyTableOptions& c) const { return c; }
+};
+
+struct ChangeReverser {
+  Change operator()(const AddSchema& c) const { return DropSchema{c.schema}; }
+  Change operator()(const DropSchema& c) const { return AddSchema{c.schema}; }
+  Change operator()(const ModifySchemaComment& c) const {
+    return ModifySchemaComment{c.schema, c.to, c.from};
+  }
+  Change operator()(const AddEnum& c) const { return DropEnum{c.type}; }
+  Change operator()(const DropEnum& c) const { return AddEnum{c.type}; }
+  Change operator()(const ModifyEnum& c) const { return ModifyEnum{c.to, c.from}; }
+  Change operator()(const AddTable& c) const { return DropTable{c.table}; }
+  Change operator()(const DropTable& c) const { return AddTable{c.table}; }
+  Change operator()(const ModifyTable& c) const {
+    ModifyTable r{c.to, c.from, {}};
+    for (auto it = c.changes.rbegin(); it != c.changes.rend(); ++it) {
+      r.changes.push_back(std::visit(TableChangeReverser{}, *it));
+    }
+    return r;
+  }
+};
+
+std::string TableName(const Table& t) {
+  if (t.schema.empty() || t.schema == "public" || t.schema == "main") {
+    return fmt::format("\"{}\"", t.name);
+  }
+  return fmt::format("\"{}\".\"{}\"", t.schema, t.name);
+}
+
+std::string EnumName(const Enum& e) {
+  if (e.schema.empty() || e.schema == "public") return fmt::format("\"{}\"", e.name);
+  return fmt::format("\"{}\".\"{}\"", e.schema, e.name);
+}
+
+struct Describer {
+  std::string operator()(const AddSchema& c) const {
+    return fmt::format("add new schema named \"{}\"", c.schema.name);
+  }
+  std::string operator()(const DropSchema& c) const {
+    return fmt::format("drop schema named \"{}\"", c.schema.name);
+  }
+  std::string operator()(const ModifySchemaComment& c) const {
+    return fmt::format("set comment to schema: \"{}\"", c.schema);
+  }
+  std::string operator()(const AddEnum& c) const {
+    return fmt::format("create enum type {}", EnumName(c.type));
+  }
+  std::string operator()(const DropEnum& c) const {
+    return fmt::format("drop enum type {}", EnumName(c.type));
+  }
+  std::string operator()(const ModifyEnum& c) const {
+    return fmt::format("modify enum type {}", EnumName(c.to));
+  }
+  std::string operator()(const AddTable& c) const {
+    return fmt::format("create {} table", TableName(c.table));
+  }
+  std::string operator()(const DropTable& c) const {
+    return fmt::format("drop {} table", TableName(c.table));
+  }
+  std::string operator()(const ModifyTable& c) const {
+    return fmt::format("modify {} table", TableName(c.to));
+  }
+};
+
+}  // namespace
+
+std::vector<Change> Reverse(const std::vector<Change>& changes) {
+  std::vector<Change> out;
+  out.reserve(changes.size());
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+    out.push_back(std::visit(ChangeReverser{}, *it));
+  }
+  return out;
+}
+
+std::string Describe(const Change& change) { return std::visit(Describer{}, change); }
+
+}  // namespace strata::migrate
