@@ -19,6 +19,12 @@ class InputError : public Error {
   using Error::Error;
 };
 
+// A migration directory does not match its strata.sum: a file was added, edited or removed by hand.
+class ChecksumError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 // The database could not be reached or refused the connection (unreachable host, bad credentials).
 class ConnectionError : public Error {
  public:

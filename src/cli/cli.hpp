@@ -32,6 +32,11 @@ void Confirm(const std::string& question, const char* approve_flag);
 void WarnUnsupported(const schema::Realm& realm, std::string_view where);
 
 void AddSchemaCommands(CLI::App& app, Context& ctx);
+// `strata migrate …`: the directory commands (diff, new, hash, validate) and the database commands
+// (apply, down, status, set) register on the same `migrate` subcommand.
+void AddMigrateCommands(CLI::App& app, Context& ctx);
+void AddMigrateDirCommands(CLI::App& migrate, Context& ctx);
+void AddMigrateExecCommands(CLI::App& migrate, Context& ctx);
 
 // Thrown for usage errors detected after parsing (exit code 2).
 class UsageError : public std::runtime_error {

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   app.add_option("--env", ctx.env_name, "Environment from strata.toml that supplies defaults");
   app.add_option("--config", ctx.config_path, "Path of strata.toml")->capture_default_str();
   AddSchemaCommands(app, ctx);
+  AddMigrateCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

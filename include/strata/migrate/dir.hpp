@@ -1,0 +1,76 @@
+// Migration directories: the five file layouts strata reads and writes, versions, and the
+// strata.sum integrity file (Atlas's atlas.sum algorithm).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata::migrate {
+
+enum class DirFormat { kGolangMigrate, kAtlas, kGoose, kFlyway, kDbmate };
+
+// "golang-migrate", "atlas", "goose", "flyway", "dbmate".
+std::string_view DirFormatName(DirFormat f);
+// Throws InputError listing the valid names.
+DirFormat ParseDirFormat(std::string_view name);
+
+// One version of a directory: its up part and, where the format has one, its down part.
+struct Migration {
+  std::string version;      // as written in the file name: "20240102030405", "3", "1.2" (flyway)
+  std::string description;  // the name part: "init", "add_users"
+  std::string up_file;      // file name (relative to the directory) holding the up part
+  std::string down_file;    // file holding the down part; may equal up_file (goose, dbmate) or be empty
+  std::string up_sql;       // the up statements (for goose/dbmate: the up section only)
+  std::string down_sql;     // the down statements, empty if there are none
+  int up_line = 1;          // line of up_file where up_sql starts (for error messages)
+  int down_line = 1;        // line of down_file where down_sql starts
+  // The file asks to run outside a transaction: `-- strata:txmode none`, goose's
+  // `-- +goose NO TRANSACTION`, dbmate's `-- migrate:up transaction:false`.
+  bool no_tx = false;
+};
+
+// Compares two versions numerically (segment by segment for dotted flyway versions), so "10" sorts
+// after "9" and long timestamps never overflow. Returns <0, 0, >0.
+int CompareVersions(std::string_view a, std::string_view b);
+
+class Dir {
+ public:
+  // Reads every migration of `path` in `format`. Throws InputError naming the file for malformed
+  // names, duplicate versions, unreadable files, or a missing directory.
+  static Dir Open(const std::filesystem::path& path, DirFormat format);
+
+  const std::filesystem::path& path() const { return path_; }
+  DirFormat format() const { return format_; }
+  // In ascending version order.
+  const std::vector<Migration>& migrations() const { return migrations_; }
+  // The files strata may execute (up and down), in byte order of their names.
+  std::vector<std::string> Files() const;
+
+  // The strata.sum content for the directory's files as they are now.
+  std::string ComputeSum() const;
+  // Throws ChecksumError when strata.sum is missing (and the directory has files) or does not
+  // match, naming each file added, edited or removed and saying to run `strata migrate hash`
+  // if the change was intended.
+  void VerifySum() const;
+  // Rewrites strata.sum (atomically: temp file + rename).
+  void WriteSum() const;
+
+  // The version for a new migration: the current UTC time as YYYYMMDDHHMMSS (or the next sequence
+  // number with `sequence`), always greater than every version already in the directory.
+  std::string NextVersion(bool sequence) const;
+
+  // Writes a new migration in the directory's format (up and down, comment header lines included
+  // by the caller in the SQL), rewrites strata.sum, and returns the file names written. Files are
+  // written to temporary names and renamed, so a failure leaves nothing half-written.
+  std::vector<std::string> Write(const std::string& version, const std::string& name,
+                                 const std::string& up_sql, const std::string& down_sql) ;
+
+ private:
+  std::filesystem::path path_;
+  DirFormat format_ = DirFormat::kGolangMigrate;
+  std::vector<Migration> migrations_;
+};
+
+}  // namespace strata::migrate
