@@ -103,7 +103,7 @@ TEST_P(CliSchemaTest, SqlErrorInStateFileNamesFileLineAndLeavesDevClean) {
   TempDatabase dev(GetParam());
   TempDir dir;
   WriteFile(dir.path() / "bad.sql",
-            "CREATE TABLE a (id integer);\n\nCREATE TABLE b (id integer REFERENCES nosuch (id));\n");
+            "CREATE TABLE a (id integer);\n\nCREATE TABLE b (id integer, nosuch integer, nosuch text);\n");
   Result r = Strata("schema apply --auto-approve --url " + Q(db.url()) + " --dev-url " +
                     Q(dev.url()) + " --to " + Q("file://" + (dir.path() / "bad.sql").string()));
   EXPECT_EQ(r.status, 1) << r.output;

@@ -13,7 +13,10 @@ struct Statement {
   std::string sql;      // one statement, without the trailing semicolon
   std::string comment;  // what it does, e.g. `create "users" table`
   // The statement cannot run inside a transaction (e.g. ALTER TYPE … ADD VALUE used in the same
-  // file on old servers, CREATE INDEX CONCURRENTLY).
+  // file on old servers, CREATE INDEX CONCURRENTLY). SQLite plans that rebuild tables start with
+  // `PRAGMA foreign_keys = off` and end with `PRAGMA foreign_keys = on`, both no_tx: run them
+  // before opening and after committing the transaction of the statements between (SQLite ignores
+  // that pragma inside a transaction, and a rebuild under enforcement fires ON DELETE actions).
   bool no_tx = false;
 };
 

@@ -1,0 +1,20 @@
+// The SQLite dialect: driver (conn.cpp), inspector (inspect.cpp), planner with table rebuilds
+// (plan.cpp) and the rest (sqlite.cpp). Internal to src/dialect/sqlite.
+#pragma once
+
+#include "dialect/dialect.hpp"
+
+namespace strata::dialect::sqlite {
+
+class SqliteDialect final : public DialectImpl {
+ public:
+  std::unique_ptr<Conn> Connect(const Url& url) const override;
+  schema::Realm Inspect(Conn& conn) const override;
+  void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) const override;
+  void Clean(Conn& conn) const override;
+  migrate::Plan PlanChanges(const std::vector<migrate::Change>& changes,
+                            const migrate::PlanOptions& options) const override;
+  migrate::DiffOptions diff_options() const override;
+};
+
+}  // namespace strata::dialect::sqlite
