@@ -17,7 +17,8 @@ namespace strata::testing {
 // inside each CREATE TABLE are sorted (ADD COLUMN appends, so column order may differ).
 // SQLite: per table (by name), the pragma view of columns (by name), indexes (auto-indexes named
 // by their columns), foreign keys and table options, plus what pragmas do not expose (CHECK
-// constraints, collations, generated-column expressions) as migrate::Inspect reports it.
+// constraints, collations, generated-column expressions, DEFERRABLE) as migrate::Inspect reports
+// it.
 std::vector<std::string> SchemaDump(const TempDatabase& db, Conn& conn);
 
 // A line diff of two dumps ("- " only in `a`, "+ " only in `b`), at most `max_lines` lines.

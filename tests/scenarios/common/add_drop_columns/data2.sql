@@ -1,0 +1,1 @@
+INSERT INTO items (id, name, price, qty) VALUES (4, 'plane', 12.50, 2);

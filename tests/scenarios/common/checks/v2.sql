@@ -1,0 +1,9 @@
+CREATE TABLE purchases (
+  id integer PRIMARY KEY,
+  qty integer NOT NULL,
+  price integer NOT NULL,
+  status text NOT NULL,
+  CONSTRAINT qty_positive CHECK (qty > 0),
+  CONSTRAINT status_known CHECK (status IN ('new', 'paid')),
+  CHECK (price >= 0)
+);

@@ -1,0 +1,1 @@
+INSERT INTO people (id, email, nick, age) VALUES (3, NULL, 'c', 5);

@@ -1,0 +1,1 @@
+INSERT INTO employees (id, name, manager_id) VALUES (4, 'Cy', 1);

@@ -1,0 +1,7 @@
+CREATE TABLE accounts (
+  id integer PRIMARY KEY,
+  email text NOT NULL,
+  tenant integer NOT NULL,
+  handle text NOT NULL,
+  CONSTRAINT accounts_tenant_handle UNIQUE (tenant, handle)
+);

@@ -1,0 +1,10 @@
+CREATE SCHEMA docs;
+COMMENT ON SCHEMA docs IS 'documentation pages';
+CREATE TYPE docs.status AS ENUM ('draft', 'live');
+COMMENT ON TYPE docs.status IS 'publication state';
+CREATE TABLE docs.pages (id integer PRIMARY KEY, title text, status docs.status);
+COMMENT ON TABLE docs.pages IS 'one row per page';
+COMMENT ON COLUMN docs.pages.title IS 'shown in the browser''s title bar';
+COMMENT ON COLUMN docs.pages.status IS 'see docs.status';
+CREATE INDEX pages_title ON docs.pages (title);
+COMMENT ON INDEX docs.pages_title IS 'title lookups';

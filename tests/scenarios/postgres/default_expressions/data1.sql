@@ -1,0 +1,1 @@
+INSERT INTO audit (id, label) VALUES (1, 'x');

@@ -1,0 +1,1 @@
+INSERT INTO alerts VALUES (4, 'medium'), (5, 'trace');

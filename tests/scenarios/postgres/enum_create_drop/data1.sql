@@ -1,0 +1,1 @@
+INSERT INTO pets VALUES (1, 'Rex'), (2, 'Tom');

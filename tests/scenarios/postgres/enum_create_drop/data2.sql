@@ -1,0 +1,1 @@
+INSERT INTO pets VALUES (3, 'Tweety', 'bird', '{cat,bird}');

@@ -1,0 +1,1 @@
+CREATE TABLE pets (id integer PRIMARY KEY, name text NOT NULL);

@@ -1,0 +1,1 @@
+INSERT INTO paints VALUES (3, 'blue', '{blue}');

@@ -1,0 +1,1 @@
+INSERT INTO lines VALUES (1, 2, 10.00), (2, 3, 1.50);

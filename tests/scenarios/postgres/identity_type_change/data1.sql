@@ -1,0 +1,1 @@
+INSERT INTO events (code) VALUES ('10'), ('20'), ('30');

@@ -1,0 +1,1 @@
+CREATE TABLE sessions (token text NOT NULL, user_id integer NOT NULL, created timestamp, CONSTRAINT sessions_pk PRIMARY KEY (token));

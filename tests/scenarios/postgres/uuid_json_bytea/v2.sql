@@ -1,0 +1,1 @@
+CREATE TABLE blobs (id integer PRIMARY KEY, ext_id uuid, meta jsonb, raw bytea, doc json);

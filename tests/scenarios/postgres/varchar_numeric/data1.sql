@@ -1,0 +1,1 @@
+INSERT INTO prices VALUES (1, 'ABC', 12.50, 1.5, 'n'), (2, 'DEFGHIJ', NULL, NULL, NULL);

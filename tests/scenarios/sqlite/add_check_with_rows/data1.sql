@@ -1,0 +1,1 @@
+INSERT INTO stock VALUES (1, 5, 'ABC123'), (2, 0, 'XYZ789');

@@ -1,0 +1,5 @@
+CREATE TABLE stock (
+  id INTEGER PRIMARY KEY,
+  qty INTEGER NOT NULL CHECK (qty >= -10),
+  sku TEXT NOT NULL
+);

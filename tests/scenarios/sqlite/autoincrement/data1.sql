@@ -1,0 +1,1 @@
+INSERT INTO jobs (id, name) VALUES (5, 'a'), (9, 'b');

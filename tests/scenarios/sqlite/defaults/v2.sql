@@ -1,0 +1,7 @@
+CREATE TABLE notes (
+  id INTEGER PRIMARY KEY,
+  body TEXT,
+  created TEXT DEFAULT CURRENT_TIMESTAMP,
+  prio INTEGER DEFAULT (1 + 2),
+  kind TEXT NOT NULL DEFAULT 'note'
+);

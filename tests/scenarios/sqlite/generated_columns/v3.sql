@@ -1,0 +1,7 @@
+CREATE TABLE rect (
+  id INTEGER PRIMARY KEY,
+  w INTEGER NOT NULL,
+  h INTEGER NOT NULL,
+  area INTEGER GENERATED ALWAYS AS (w * h + 0) STORED
+);
+CREATE INDEX rect_area ON rect (area);

@@ -1,0 +1,1 @@
+INSERT INTO cities VALUES (3, 'Lyon', NULL);

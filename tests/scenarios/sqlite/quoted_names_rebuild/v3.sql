@@ -1,0 +1,7 @@
+CREATE TABLE "Groups" ("Key" INTEGER PRIMARY KEY, "Name" TEXT NOT NULL DEFAULT 'it''s');
+CREATE TABLE "Order Items" (
+  "Id" INTEGER PRIMARY KEY,
+  "select" TEXT NOT NULL,
+  "Group" INTEGER REFERENCES "Groups" ("Key") ON DELETE CASCADE
+);
+CREATE INDEX "Idx Select" ON "Order Items" ("select" DESC);

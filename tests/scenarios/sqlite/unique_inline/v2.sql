@@ -1,0 +1,2 @@
+CREATE TABLE members (id INTEGER PRIMARY KEY, email TEXT UNIQUE, handle TEXT, UNIQUE (handle, email));
+CREATE UNIQUE INDEX members_handle_lower ON members (lower(handle));
