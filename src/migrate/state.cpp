@@ -5,11 +5,14 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <functional>
 
 #include "dialect/dialect.hpp"
+#include "migrate/dev.hpp"
+#include "migrate/file_io.hpp"
+#include "migrate/split.hpp"
 #include "strata/error.hpp"
 
 namespace strata::migrate {
@@ -17,47 +20,44 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(fmt::format("cannot read {}: {}", path.string(), std::strerror(errno)));
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+// Runs `execute` on the clean dev database `dev` and inspects the result, leaving `dev` clean
+// (see DevScope).
+schema::Realm Normalize(Conn& dev, bool transactional, const std::function<void()>& execute,
+                        DevTimings* timings) {
+  {
+    Timer timer(&timings->inspect);
+    RequireClean(dev, "dev");
+  }
+  DevScope scope(dev, transactional);
+  {
+    Timer timer(&timings->replay);
+    execute();
+  }
+  schema::Realm realm;
+  {
+    Timer timer(&timings->inspect);
+    realm = Inspect(dev);
+  }
+  scope.End();
+  return realm;
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-// The scripts a file:// source stands for, in the order they run: one .sql file; the *.up.sql files
-// of a migration directory in version order; or every .sql file of a folder in name order.
-std::vector<fs::path> ScriptsOf(const fs::path& path) {
-  std::error_code ec;
-  if (fs::is_regular_file(path, ec)) return {path};
-  if (!fs::is_directory(path, ec)) {
-    throw InputError(fmt::format("file://{} does not exist: give a .sql file or a folder of them",
-                                 path.string()));
+// True when `sql` has top-level BEGIN, START TRANSACTION, COMMIT, END or ROLLBACK statements
+// (hand-written files often wrap themselves in BEGIN … COMMIT): run inside a transaction of
+// ours, they would commit it, and rolling it back would no longer clean the dev database.
+bool HoldsTransactionControl(std::string_view sql) {
+  for (const ScriptStatement& st : SplitStatements(sql)) {
+    std::string word;
+    for (char c : st.text) {
+      if (!std::isalpha(static_cast<unsigned char>(c))) break;
+      word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    }
+    if (word == "BEGIN" || word == "START" || word == "COMMIT" || word == "END" ||
+        word == "ROLLBACK") {
+      return true;
+    }
   }
-  std::vector<fs::path> all, up;
-  for (const auto& entry : fs::directory_iterator(path)) {
-    if (!entry.is_regular_file()) continue;
-    const std::string name = entry.path().filename().string();
-    if (EndsWith(name, ".up.sql")) up.push_back(entry.path());
-    if (EndsWith(name, ".sql") && !EndsWith(name, ".down.sql")) all.push_back(entry.path());
-  }
-  std::vector<fs::path>& chosen = up.empty() ? all : up;
-  if (up.empty()) {
-    std::sort(chosen.begin(), chosen.end());
-  } else {
-    // golang-migrate versions are numbers: order numerically, not by name.
-    auto version = [](const fs::path& p) {
-      std::string n = p.filename().string();
-      return std::stoull(n.substr(0, n.find('_')));
-    };
-    std::sort(chosen.begin(), chosen.end(),
-              [&](const fs::path& a, const fs::path& b) { return version(a) < version(b); });
-  }
-  return chosen;
+  return false;
 }
 
 }  // namespace
@@ -77,8 +77,10 @@ void RequireClean(Conn& conn, std::string_view role) {
     if (!realm.scoped && s.name != "public" && s.name != "main") {
       found.push_back(fmt::format("schema \"{}\"", s.name));
     }
-    for (const auto& t : s.tables) found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
-    for (const auto& e : s.enums) found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
+    for (const auto& t : s.tables)
+      found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
+    for (const auto& e : s.enums)
+      found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
   }
   for (const auto& u : realm.unsupported) {
     found.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
@@ -94,7 +96,34 @@ void RequireClean(Conn& conn, std::string_view role) {
       role, conn.url().Redacted(), list));
 }
 
+void Replay(Conn& dev, const Dir& dir, std::string_view until) {
+  for (const Migration& m : dir.migrations()) {
+    if (!until.empty() && CompareVersions(m.version, until) > 0) break;
+    // Padding with the lines before the up part keeps error lines those of the file.
+    ExecScript(dev, std::string(m.up_line - 1, '\n') + m.up_sql, (dir.path() / m.up_file).string());
+  }
+}
+
+bool NeedsNoTx(const Dir& dir) {
+  return std::any_of(dir.migrations().begin(), dir.migrations().end(), [](const Migration& m) {
+    return m.no_tx || m.down_no_tx || HoldsTransactionControl(m.up_sql) ||
+           HoldsTransactionControl(m.down_sql);
+  });
+}
+
+schema::Realm LoadDir(Conn& dev, const Dir& dir) {
+  DevTimings ignored;
+  return Normalize(
+      dev, !NeedsNoTx(dir), [&] { Replay(dev, dir); }, &ignored);
+}
+
 schema::Realm LoadState(std::string_view source, Conn* dev) {
+  return LoadState(source, dev, nullptr);
+}
+
+schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings) {
+  DevTimings ignored;
+  if (timings == nullptr) timings = &ignored;
   if (source.starts_with("ent://")) {
     throw InputError(fmt::format(
         "source \"{}\": ent:// schemas are not supported by this build yet; give a database URL "
@@ -103,24 +132,49 @@ schema::Realm LoadState(std::string_view source, Conn* dev) {
   }
   if (!source.starts_with("file://")) {
     auto conn = Connect(source);
+    Timer timer(&timings->inspect);
     return Inspect(*conn);
   }
   const fs::path path(std::string(source.substr(7)));
-  const std::vector<fs::path> scripts = ScriptsOf(path);
-  if (dev == nullptr) {
+  std::error_code ec;
+  const bool is_file = fs::is_regular_file(path, ec);
+  if (!is_file && !fs::is_directory(path, ec)) {
     throw InputError(fmt::format(
-        "source \"{}\" needs a dev database to be normalized on: pass --dev-url (e.g. "
-        "sqlite://:memory: or postgres://…/dev)",
-        source));
+        "{} does not exist: give a .sql file, a folder of them, or a migration directory", source));
   }
-  RequireClean(*dev, "dev");
-  // Everything runs in a transaction that is rolled back, so the dev database stays clean even
-  // when a script fails.
-  Transaction tx(*dev);
-  for (const auto& script : scripts) ExecScript(*dev, ReadFile(script), script.string());
-  schema::Realm realm = Inspect(*dev);
-  tx.Rollback();
-  return realm;
+  if (dev == nullptr) {
+    throw InputError(
+        fmt::format("source \"{}\" needs a dev database to be normalized on: pass --dev-url (e.g. "
+                    "sqlite://:memory: or postgres://…/dev)",
+                    source));
+  }
+  if (is_file) {
+    const std::string script = ReadFile(path);
+    return Normalize(
+        *dev, !HoldsTransactionControl(script), [&] { ExecScript(*dev, script, path.string()); },
+        timings);
+  }
+  if (const std::optional<DirFormat> format = DetectDirFormat(path)) {
+    const Dir dir = Dir::Open(path, *format);
+    if (fs::exists(path / kSumFileName, ec)) dir.VerifySum();
+    return Normalize(
+        *dev, !NeedsNoTx(dir), [&] { Replay(*dev, dir); }, timings);
+  }
+  std::vector<fs::path> scripts;
+  for (const auto& entry : fs::directory_iterator(path)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".sql") {
+      scripts.push_back(entry.path());
+    }
+  }
+  std::sort(scripts.begin(), scripts.end());
+  std::vector<std::string> texts;
+  for (const auto& script : scripts) texts.push_back(ReadFile(script));
+  return Normalize(
+      *dev, std::none_of(texts.begin(), texts.end(), HoldsTransactionControl),
+      [&] {
+        for (size_t i = 0; i < scripts.size(); ++i) ExecScript(*dev, texts[i], scripts[i].string());
+      },
+      timings);
 }
 
 }  // namespace strata::migrate

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "strata/driver.hpp"
+#include "strata/migrate/dir.hpp"
 #include "strata/schema.hpp"
 
 namespace strata::migrate {
@@ -28,10 +29,26 @@ void RequireClean(Conn& conn, std::string_view role);
 
 // Loads the desired (or current) state a source describes:
 //   postgres://… / sqlite://…   a live database, inspected as it is;
-//   file://path.sql             a SQL file (or a folder of .sql files, in name order) executed on
-//                               `dev` inside a transaction that is rolled back, then inspected;
-//   file://dir                  a migration directory (holding *.up.sql), replayed on `dev` likewise.
-// `dev` may be null for database sources; for the others a missing dev database is an InputError.
+//   file://path.sql             a SQL file executed on `dev`, then inspected;
+//   file://dir                  a migration directory in one of the five formats (DetectDirFormat)
+//                               replayed on `dev` (its strata.sum verified when it has one), or
+//                               else a folder of .sql files executed in name order.
+// The dev database must be clean and is left clean (see LoadDir). `dev` may be null for database
+// sources; for the others a missing dev database is an InputError.
 schema::Realm LoadState(std::string_view source, Conn* dev);
+
+// Executes the up parts of `dir` on `dev` in version order: every migration, or those up to and
+// including version `until`. A failure throws SqlError naming the file, its line and the
+// statement. What the files create stays in place: LoadDir is the replay that cleans up.
+void Replay(Conn& dev, const Dir& dir, std::string_view until = {});
+
+// True when `dir` cannot be replayed inside one transaction: a part must run outside one
+// (Migration::no_tx, down_no_tx) or controls transactions itself (BEGIN … COMMIT in the file).
+bool NeedsNoTx(const Dir& dir);
+
+// The state `dir` describes: its up parts replayed on the clean dev database `dev`, then
+// inspected. `dev` is left clean, also on failure: the replay runs in a transaction that is
+// rolled back, or, when a file must run outside one, `dev` is emptied with Clean afterwards.
+schema::Realm LoadDir(Conn& dev, const Dir& dir);
 
 }  // namespace strata::migrate

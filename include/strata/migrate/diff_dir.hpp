@@ -1,0 +1,71 @@
+// Writing and checking migration directories on a dev database: `strata migrate diff` (plan the
+// changes from a directory's state to a desired state, write them as a verified new migration)
+// and the replay behind `strata migrate validate --dev-url`.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "strata/driver.hpp"
+#include "strata/migrate/dir.hpp"
+#include "strata/schema.hpp"
+
+namespace strata::migrate {
+
+struct DiffDirOptions {
+  // The desired state: a database URL, file://schema.sql, a folder of .sql files or a migration
+  // directory (see LoadState).
+  std::string to;
+  // The new migration's name: letters, digits, '_' and '-'.
+  std::string name = "migration";
+  // Version the new migration with the next sequence number instead of a UTC timestamp.
+  bool sequence = false;
+  // Indentation for multi-line CREATE TABLE statements; empty writes one line per statement.
+  std::string indent;
+  // How long to wait for another strata process to release the dev database.
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+};
+
+// Wall time per phase, in milliseconds. Verification is counted in the phases it consists of.
+struct DiffDirTimings {
+  double replay = 0;   // executing the directory's files and the desired state's SQL
+  double inspect = 0;  // reading schemas back from the dev database
+  double diff = 0;     // diffing and planning
+  double write = 0;    // rendering and writing the files and strata.sum
+  double total = 0;
+};
+
+struct DiffDirResult {
+  std::string version;             // of the new migration; empty when in sync
+  std::vector<std::string> files;  // names written in the directory; empty when in sync
+  // Changes the down part cannot undo (it then says so in its first line).
+  std::vector<std::string> irreversible;
+  // For the user: objects left out because strata does not model them, risky changes.
+  std::vector<std::string> warnings;
+  DiffDirTimings timings;
+  bool in_sync() const { return files.empty(); }
+};
+
+// `strata migrate diff`:
+//  1. verifies the directory's strata.sum (ChecksumError naming what was changed);
+//  2. locks the dev database against other strata processes (see options.lock_timeout);
+//  3. requires it clean, replays the directory on it and inspects the result (current state);
+//  4. loads the desired state (options.to), normalized on the dev database;
+//  5. diffs and plans; with no changes returns an in-sync result and writes nothing; else writes
+//     the up part (a `-- <change>` comment line above each change's statements) and, where the
+//     format has one, the down part (reverse statements in reverse order), and rewrites strata.sum;
+//  6. verifies before returning: the directory with the new migration, replayed on the dev
+//     database, must equal the desired state, and the new down part applied on top must give
+//     back the current state (unless some change is irreversible). On failure the new files are
+//     removed, strata.sum is restored, and Error lists the differences left.
+// The dev database is left clean, also on failure. `dir` then lists the new migration.
+DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options);
+
+// `strata migrate validate --dev-url`: locks the dev database, requires it clean, replays every
+// migration of `dir` on it (a failure names the file, line and statement) and returns the state
+// reached. The dev database is left clean. Does not check strata.sum (Dir::VerifySum does).
+schema::Realm ReplayDir(Conn& dev, const Dir& dir,
+                        std::chrono::milliseconds lock_timeout = std::chrono::seconds(60));
+
+}  // namespace strata::migrate
