@@ -1,0 +1,169 @@
+// The PostgreSQL dialect: connection, inspection, planning, script execution and cleaning, put
+// together behind the DialectImpl interface.
+#include "dialect/postgres/postgres.hpp"
+
+#include <fmt/format.h>
+
+#include "dialect/dialect.hpp"
+#include "migrate/split.hpp"
+#include "strata/error.hpp"
+
+namespace strata::dialect {
+namespace postgres {
+namespace {
+
+// Builds one script dropping everything in scope, by kind, so that it runs in one request: with
+// $1 = '' every non-system schema but public is dropped and public is emptied (it is kept, with
+// its owner and privileges, as a fresh database has it); with $1 = a schema, that schema is
+// emptied. Objects belonging to an extension go with their extension.
+constexpr std::string_view kCleanQuery = R"sql(
+WITH target AS (
+  SELECT oid FROM pg_namespace WHERE nspname = CASE WHEN $1 = '' THEN 'public' ELSE $1 END
+),
+ext_member AS (
+  SELECT d.classid, d.objid FROM pg_depend d
+  WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+),
+rel AS (
+  SELECT c.relkind, format('%I.%I', n.nspname, c.relname) AS name
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relnamespace IN (SELECT oid FROM target)
+    AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
+),
+routine AS (
+  SELECT p.prokind,
+         format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS name
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE p.pronamespace IN (SELECT oid FROM target)
+    AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
+),
+type AS (
+  SELECT t.typtype, format('%I.%I', n.nspname, t.typname) AS name
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE t.typnamespace IN (SELECT oid FROM target)
+    AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
+    AND (t.typtype IN ('e', 'd', 'r')
+         OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+         OR (t.typtype = 'b' AND t.typcategory <> 'A'))
+),
+stmt AS (
+  SELECT 1 AS ord, 'DROP EXTENSION IF EXISTS '
+         || string_agg(quote_ident(x.extname), ', ' ORDER BY x.extname) || ' CASCADE' AS sql
+  FROM pg_extension x
+  WHERE x.extname <> 'plpgsql' AND ($1 = '' OR x.extnamespace IN (SELECT oid FROM target))
+  UNION ALL
+  SELECT 2, 'DROP SCHEMA IF EXISTS ' || string_agg(quote_ident(nspname), ', ' ORDER BY nspname)
+         || ' CASCADE'
+  FROM pg_namespace
+  WHERE $1 = '' AND left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public')
+  UNION ALL
+  SELECT 3, 'DROP VIEW IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM rel WHERE relkind = 'v'
+  UNION ALL
+  SELECT 4, 'DROP MATERIALIZED VIEW IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM rel WHERE relkind = 'm'
+  UNION ALL
+  SELECT 5, 'DROP FOREIGN TABLE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM rel WHERE relkind = 'f'
+  UNION ALL
+  SELECT 6, 'DROP TABLE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM rel WHERE relkind IN ('r', 'p')
+  UNION ALL
+  SELECT 7, 'DROP SEQUENCE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM rel WHERE relkind = 'S'
+  UNION ALL
+  SELECT 8, 'DROP AGGREGATE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM routine WHERE prokind = 'a'
+  UNION ALL
+  SELECT 9, 'DROP ROUTINE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM routine WHERE prokind <> 'a'
+  UNION ALL
+  SELECT 10, 'DROP DOMAIN IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM type WHERE typtype = 'd'
+  UNION ALL
+  SELECT 11, 'DROP TYPE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
+  FROM type WHERE typtype <> 'd'
+  UNION ALL
+  SELECT 12, 'DROP COLLATION IF EXISTS ' || string_agg(format('%I.%I', n.nspname, co.collname), ', ')
+         || ' CASCADE'
+  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+  WHERE co.collnamespace IN (SELECT oid FROM target)
+    AND (co.oid, 'pg_collation'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
+)
+SELECT string_agg(sql, E';\n' ORDER BY ord) FROM stmt WHERE sql IS NOT NULL
+)sql";
+
+// The byte offset of the 1-based character `position` in UTF-8 `text` (server error positions
+// count characters).
+size_t ByteOffset(std::string_view text, int position) {
+  size_t offset = 0;
+  for (int chars = 1; offset < text.size(); ++offset) {
+    if ((static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80 && chars++ == position) break;
+  }
+  return offset;
+}
+
+}  // namespace
+
+void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) {
+  for (const migrate::ScriptStatement& stmt : migrate::SplitStatements(script)) {
+    try {
+      conn.Exec(stmt.text);
+    } catch (const SqlError& e) {
+      // The line of the error position when the server gives one, else the statement's first.
+      int line = stmt.line;
+      if (e.position > 0) {
+        line = migrate::LineAt(script, stmt.offset + ByteOffset(stmt.text, e.position));
+      }
+      std::string message = fmt::format("{}:{}: {}", source_name, line, e.what());
+      if (dynamic_cast<const ConstraintError*>(&e) != nullptr) {
+        throw ConstraintError(std::move(message), e.sqlstate, e.server_message, e.statement,
+                              e.position);
+      }
+      throw SqlError(std::move(message), e.sqlstate, e.server_message, e.statement, e.position);
+    }
+  }
+}
+
+void Clean(PgConn& conn) {
+  Rows script = conn.Query(kCleanQuery, {conn.url().SearchPath()});
+  if (const auto& sql = script.rows.at(0).at(0); sql.has_value()) conn.Exec(*sql);
+}
+
+}  // namespace postgres
+
+namespace {
+
+class PostgresDialect : public DialectImpl {
+ public:
+  std::unique_ptr<Conn> Connect(const Url& url) const override {
+    return postgres::PgConn::Open(url);
+  }
+
+  schema::Realm Inspect(Conn& conn) const override {
+    return postgres::Inspect(postgres::AsPg(conn));
+  }
+
+  void ExecScript(Conn& conn, std::string_view script,
+                  std::string_view source_name) const override {
+    postgres::ExecScript(conn, script, source_name);
+  }
+
+  void Clean(Conn& conn) const override { postgres::Clean(postgres::AsPg(conn)); }
+
+  migrate::Plan PlanChanges(const std::vector<migrate::Change>& changes,
+                            const migrate::PlanOptions& options) const override {
+    return postgres::PlanChanges(changes, options);
+  }
+
+  migrate::DiffOptions diff_options() const override { return {.case_insensitive_types = false}; }
+};
+
+}  // namespace
+
+const DialectImpl& Postgres() {
+  static const PostgresDialect dialect;
+  return dialect;
+}
+
+}  // namespace strata::dialect

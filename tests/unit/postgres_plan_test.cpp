@@ -1,0 +1,382 @@
+// The PostgreSQL planner: statement order for dependencies (cyclic foreign keys, dropped tables
+// referenced by others), enum value additions, rendering options; and migrations between two
+// states applied on a real server with rows present, checked by inspecting the result and by
+// applying the reverse plan.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "strata/driver.hpp"
+#include "strata/error.hpp"
+#include "strata/migrate/plan.hpp"
+#include "strata/migrate/state.hpp"
+#include "support/databases.hpp"
+
+namespace strata {
+namespace {
+
+using migrate::Change;
+using schema::Column;
+using schema::ForeignKey;
+using schema::Table;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using testing::TempDatabase;
+
+std::vector<std::string> Sqls(const std::vector<migrate::Statement>& statements) {
+  std::vector<std::string> out;
+  for (const auto& s : statements) out.push_back(s.sql);
+  return out;
+}
+
+Table MakeTable(std::string name, std::vector<ForeignKey> fks = {}) {
+  return Table{.schema = "public",
+               .name = std::move(name),
+               .columns = {Column{.name = "id", .type = "integer", .nullable = false},
+                           Column{.name = "ref", .type = "integer"}},
+               .primary_key = schema::PrimaryKey{.name = "pk", .columns = {"id"}},
+               .foreign_keys = std::move(fks)};
+}
+
+ForeignKey Fk(std::string name, std::string table) {
+  return ForeignKey{.name = std::move(name),
+                    .columns = {"ref"},
+                    .ref_schema = "public",
+                    .ref_table = std::move(table),
+                    .ref_columns = {"id"}};
+}
+
+TEST(PostgresPlanTest, CyclicForeignKeysAreAddedAfterBothTables) {
+  const std::vector<Change> changes = {migrate::AddTable{MakeTable("a", {Fk("a_b", "b")})},
+                                       migrate::AddTable{MakeTable("b", {Fk("b_a", "a")})}};
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres, changes);
+  EXPECT_THAT(
+      Sqls(plan.statements),
+      ElementsAre(
+          R"(CREATE TABLE "public"."a" ("id" integer NOT NULL, "ref" integer, CONSTRAINT "pk" PRIMARY KEY ("id")))",
+          R"(CREATE TABLE "public"."b" ("id" integer NOT NULL, "ref" integer, CONSTRAINT "pk" PRIMARY KEY ("id")))",
+          R"(ALTER TABLE "public"."a" ADD CONSTRAINT "a_b" FOREIGN KEY ("ref") REFERENCES "public"."b" ("id"))",
+          R"(ALTER TABLE "public"."b" ADD CONSTRAINT "b_a" FOREIGN KEY ("ref") REFERENCES "public"."a" ("id"))"));
+  EXPECT_EQ(plan.statements[0].comment, migrate::Describe(changes[0]));
+  EXPECT_EQ(plan.statements[3].comment, migrate::Describe(changes[1]));
+  EXPECT_THAT(Sqls(plan.reverse),
+              ElementsAre(R"(ALTER TABLE "public"."a" DROP CONSTRAINT "a_b")",
+                          R"(ALTER TABLE "public"."b" DROP CONSTRAINT "b_a")",
+                          R"(DROP TABLE "public"."a")", R"(DROP TABLE "public"."b")"));
+}
+
+TEST(PostgresPlanTest, ReferencingTablesAreDroppedFirst) {
+  const std::vector<Change> changes = {
+      migrate::DropTable{MakeTable("parent")},
+      migrate::DropTable{MakeTable("child", {Fk("child_parent", "parent")})},
+      migrate::DropTable{MakeTable("grandchild", {Fk("gc_child", "child")})}};
+  EXPECT_THAT(Sqls(migrate::PlanChanges(Dialect::kPostgres, changes).statements),
+              ElementsAre(R"(DROP TABLE "public"."grandchild")", R"(DROP TABLE "public"."child")",
+                          R"(DROP TABLE "public"."parent")"));
+}
+
+TEST(PostgresPlanTest, ForeignKeysOfAKeptTableAreDroppedBeforeTheTableTheyReference) {
+  const Table child = MakeTable("child", {Fk("child_parent", "parent")});
+  Table child_after = child;
+  child_after.foreign_keys.clear();
+  const std::vector<Change> changes = {
+      migrate::DropTable{MakeTable("parent")},
+      migrate::ModifyTable{child, child_after, {migrate::DropForeignKey{child.foreign_keys[0]}}}};
+  EXPECT_THAT(Sqls(migrate::PlanChanges(Dialect::kPostgres, changes).statements),
+              ElementsAre(R"(ALTER TABLE "public"."child" DROP CONSTRAINT "child_parent")",
+                          R"(DROP TABLE "public"."parent")"));
+}
+
+TEST(PostgresPlanTest, DroppedTablesInACycleLoseTheirForeignKeysFirst) {
+  const std::vector<Change> changes = {migrate::DropTable{MakeTable("a", {Fk("a_b", "b")})},
+                                       migrate::DropTable{MakeTable("b", {Fk("b_a", "a")})}};
+  EXPECT_THAT(Sqls(migrate::PlanChanges(Dialect::kPostgres, changes).statements),
+              ElementsAre(R"(ALTER TABLE "public"."a" DROP CONSTRAINT "a_b")",
+                          R"(ALTER TABLE "public"."b" DROP CONSTRAINT "b_a")",
+                          R"(DROP TABLE "public"."a")", R"(DROP TABLE "public"."b")"));
+}
+
+TEST(PostgresPlanTest, SchemasAndTypesComeFirstAndGoLast) {
+  const schema::Enum mood{.schema = "s", .name = "mood", .values = {"a"}};
+  Table t = MakeTable("t");
+  t.schema = "s";
+  t.columns.push_back(Column{.name = "m", .type = "s.mood"});
+  const std::vector<Change> changes = {migrate::AddSchema{schema::Schema{.name = "s"}},
+                                       migrate::AddEnum{mood}, migrate::AddTable{t}};
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres, changes);
+  EXPECT_THAT(Sqls(plan.statements),
+              ElementsAre(R"(CREATE SCHEMA "s")", R"(CREATE TYPE "s"."mood" AS ENUM ('a'))",
+                          HasSubstr(R"("m" s.mood,)")));
+  EXPECT_THAT(Sqls(plan.reverse), ElementsAre(R"(DROP TABLE "s"."t")", R"(DROP TYPE "s"."mood")",
+                                              R"(DROP SCHEMA "s")"));
+}
+
+TEST(PostgresPlanTest, EnumValuesAreAddedWhereTheyBelong) {
+  const schema::Enum from{.schema = "public", .name = "e", .values = {"b", "d"}};
+  schema::Enum to = from;
+  to.values = {"a", "b", "c", "d", "e", "f"};
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{from, to}});
+  EXPECT_THAT(Sqls(plan.statements),
+              ElementsAre(R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'a' BEFORE 'b')",
+                          R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'c' AFTER 'b')",
+                          R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'e')",
+                          R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'f')"));
+  EXPECT_TRUE(std::none_of(plan.statements.begin(), plan.statements.end(),
+                           [](const auto& st) { return st.no_tx; }));
+  EXPECT_TRUE(plan.reverse.empty());
+  ASSERT_EQ(plan.irreversible.size(), 1u);
+  EXPECT_THAT(plan.irreversible[0], HasSubstr("cannot be removed or reordered"));
+}
+
+// A new value cannot be used in the transaction that adds it: its ADD VALUE runs on its own.
+TEST(PostgresPlanTest, EnumValuesUsedByThePlanAreAddedOutsideTheTransaction) {
+  const schema::Enum from{.schema = "public", .name = "e", .values = {"a"}};
+  schema::Enum to = from;
+  to.values = {"a", "b", "c"};
+  Table t = MakeTable("t");
+  t.columns.push_back(Column{.name = "m", .type = "public.e", .default_expr = "'c'::public.e"});
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres,
+                                         {migrate::ModifyEnum{from, to}, migrate::AddTable{t}});
+  ASSERT_EQ(plan.statements.size(), 3u);
+  EXPECT_FALSE(plan.statements[0].no_tx) << plan.statements[0].sql;
+  EXPECT_TRUE(plan.statements[1].no_tx) << plan.statements[1].sql;
+  EXPECT_FALSE(plan.statements[2].no_tx);
+}
+
+TEST(PostgresPlanTest, RemovingEnumValuesIsRefusedWithAWayOut) {
+  const schema::Enum from{.schema = "public", .name = "e", .values = {"a", "b"}};
+  schema::Enum to = from;
+  to.values = {"b", "a"};
+  try {
+    migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{from, to}});
+    FAIL() << "reordering was planned";
+  } catch (const Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("\"public\".\"e\""));
+    EXPECT_THAT(e.what(), HasSubstr("Write this migration by hand"));
+  }
+}
+
+TEST(PostgresPlanTest, UnqualifiedPlansLeaveSchemasOutIncludingEnumTypes) {
+  Table t = MakeTable("t", {Fk("t_t", "t"), Fk("t_u", "users")});
+  t.schema = "app";
+  t.foreign_keys[0].ref_schema = "app";
+  t.columns.push_back(Column{.name = "m", .type = "app.mood[]"});
+  t.columns.push_back(Column{.name = "n", .type = "\"app\".\"Mood\""});
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres, {migrate::AddTable{t}},
+                                         {.unqualified = true, .indent = "  "});
+  EXPECT_THAT(
+      Sqls(plan.statements),
+      ElementsAre("CREATE TABLE \"t\" (\n"
+                  "  \"id\" integer NOT NULL,\n"
+                  "  \"ref\" integer,\n"
+                  "  \"m\" mood[],\n"
+                  "  \"n\" \"Mood\",\n"
+                  "  CONSTRAINT \"pk\" PRIMARY KEY (\"id\")\n"
+                  ")",
+                  "ALTER TABLE \"t\"\n"
+                  "  ADD CONSTRAINT \"t_t\" FOREIGN KEY (\"ref\") REFERENCES \"t\" (\"id\"),\n"
+                  "  ADD CONSTRAINT \"t_u\" FOREIGN KEY (\"ref\") REFERENCES "
+                  "\"public\".\"users\" (\"id\")"));
+}
+
+// --- migrations on a real server ---
+
+struct Migration {
+  std::string name;
+  std::string from, to;  // complete schemas
+  std::string rows;      // inserted in state `from`
+  bool reversible = true;
+};
+
+void PrintTo(const Migration& m, std::ostream* os) { *os << m.name; }
+
+class PostgresMigrateTest : public ::testing::TestWithParam<Migration> {};
+
+// Migrates a database holding `from` (and its rows) to `to`: the result must inspect equal to a
+// fresh `to`, a second diff must be empty, and the reverse plan must bring `from` back.
+TEST_P(PostgresMigrateTest, ReachesTheTargetAndComesBack) {
+  const Migration& m = GetParam();
+  TempDatabase db(Dialect::kPostgres), want(Dialect::kPostgres);
+  auto conn = db.Connect();
+  auto want_conn = want.Connect();
+  migrate::ExecScript(*conn, m.from, "from.sql");
+  if (!m.rows.empty()) migrate::ExecScript(*conn, m.rows, "rows.sql");
+  migrate::ExecScript(*want_conn, m.to, "to.sql");
+  const schema::Realm from = migrate::Inspect(*conn);
+  const schema::Realm to = migrate::Inspect(*want_conn);
+
+  const auto changes = migrate::Diff(from, to);
+  ASSERT_FALSE(changes.empty());
+  const migrate::Plan plan = migrate::PlanChanges(Dialect::kPostgres, changes);
+  std::string shown;
+  for (const auto& s : plan.statements) shown += s.sql + ";\n";
+  SCOPED_TRACE("plan:\n" + shown);
+  migrate::ApplyStatements(*conn, plan.statements);
+  const schema::Realm reached = migrate::Inspect(*conn);
+  EXPECT_EQ(reached, to);
+  EXPECT_TRUE(migrate::Diff(reached, to).empty());
+  if (!m.rows.empty()) {
+    EXPECT_NE(conn->Query("SELECT count(*) FROM t").rows[0][0], "0") << "rows were lost";
+  }
+  if (!m.reversible) {
+    EXPECT_FALSE(plan.irreversible.empty());
+    return;
+  }
+  std::string reverse;
+  for (const auto& s : plan.reverse) reverse += s.sql + ";\n";
+  SCOPED_TRACE("reverse:\n" + reverse);
+  EXPECT_TRUE(plan.irreversible.empty());
+  migrate::ApplyStatements(*conn, plan.reverse);
+  EXPECT_EQ(migrate::Inspect(*conn), from);
+}
+
+const Migration kMigrations[] = {
+    {.name = "TextToIntegerNeedsUsing",
+     .from = "CREATE TABLE t (a text DEFAULT '1', b varchar(10));",
+     .to = "CREATE TABLE t (a integer DEFAULT 2, b varchar(20));",
+     .rows = "INSERT INTO t VALUES ('42', 'x');"},
+    {.name = "VarcharToTextAndBack",
+     .from = "CREATE TABLE t (a varchar(5) NOT NULL, b numeric(5,2));",
+     .to = "CREATE TABLE t (a text, b numeric(8,2) DEFAULT 0);",
+     .rows = "INSERT INTO t VALUES ('abc', 1.5);"},
+    {.name = "IntegerToSerialKeepsNumbering",
+     .from = "CREATE TABLE t (id integer NOT NULL PRIMARY KEY, n text);",
+     .to = "CREATE TABLE t (id serial PRIMARY KEY, n text);",
+     .rows = "INSERT INTO t VALUES (1, 'a'), (7, 'b');"},
+    {.name = "SerialToBigserial",
+     .from = "CREATE TABLE t (id serial PRIMARY KEY, n text DEFAULT 'x');",
+     .to = "CREATE TABLE t (id bigserial PRIMARY KEY, n text);",
+     .rows = "INSERT INTO t (n) VALUES ('a');"},
+    {.name = "SerialToIntegerWithDefault",
+     .from = "CREATE TABLE t (id serial, n integer);",
+     .to = "CREATE TABLE t (id integer NOT NULL DEFAULT 0, n integer);",
+     .rows = "INSERT INTO t (n) VALUES (1);"},
+    {.name = "IdentityAddChangeDrop",
+     .from = "CREATE TABLE t (a integer NOT NULL DEFAULT 1, b integer GENERATED ALWAYS AS "
+             "IDENTITY, c integer GENERATED BY DEFAULT AS IDENTITY);",
+     .to = "CREATE TABLE t (a integer GENERATED BY DEFAULT AS IDENTITY, b integer GENERATED BY "
+           "DEFAULT AS IDENTITY, c bigint);",
+     .rows = "INSERT INTO t (a) VALUES (5);"},
+    {.name = "GeneratedExpressionWithIndexAndCheck",
+     .from = "CREATE TABLE t (a integer, g integer GENERATED ALWAYS AS (a * 2) STORED "
+             "CHECK (g >= 0)); CREATE INDEX t_g ON t (g); COMMENT ON COLUMN t.g IS 'twice';",
+     .to = "CREATE TABLE t (a integer, g integer GENERATED ALWAYS AS (a * 3) STORED "
+           "CHECK (g >= 0)); CREATE INDEX t_g ON t (g); COMMENT ON COLUMN t.g IS 'twice';",
+     .rows = "INSERT INTO t (a) VALUES (1);"},
+    {.name = "NullabilityDefaultsCollationComments",
+     .from = "CREATE TABLE t (a text, b text NOT NULL DEFAULT 'x', c text COLLATE \"C\"); "
+             "COMMENT ON TABLE t IS 'old';",
+     .to = "CREATE TABLE t (a text NOT NULL DEFAULT 'y', b text, c text COLLATE \"POSIX\"); "
+           "COMMENT ON TABLE t IS 'new'; COMMENT ON COLUMN t.a IS 'A';",
+     .rows = "INSERT INTO t VALUES ('1', '2', '3');"},
+    {.name = "ColumnsAddedAndDroppedWithConstraints",
+     .from = "CREATE TABLE t (id integer PRIMARY KEY, old text UNIQUE, CHECK (old <> ''));"
+             "CREATE INDEX t_old ON t (lower(old));",
+     .to = "CREATE TABLE t (id integer PRIMARY KEY, new text NOT NULL DEFAULT 'n', "
+           "CONSTRAINT new_uq UNIQUE (new) INCLUDE (id), CHECK (new <> ''));"
+           "CREATE INDEX t_new ON t (new DESC NULLS LAST) WHERE new <> 'x';"},
+    {.name = "IndexAndConstraintChanges",
+     .from = "CREATE TABLE t (a integer, b integer, CONSTRAINT t_u UNIQUE (a), "
+             "CONSTRAINT t_c CHECK (a > 0)); CREATE INDEX t_i ON t (a); "
+             "COMMENT ON INDEX t_i IS 'old';",
+     .to = "CREATE TABLE t (a integer, b integer, CONSTRAINT t_u UNIQUE NULLS NOT DISTINCT (a, b), "
+           "CONSTRAINT t_c CHECK (a > 1)); CREATE INDEX t_i ON t (a); "
+           "COMMENT ON INDEX t_i IS 'new';",
+     .rows = "INSERT INTO t VALUES (5, 5);"},
+    {.name = "PrimaryAndForeignKeyChanges",
+     .from = "CREATE TABLE p (id integer PRIMARY KEY, k integer UNIQUE);"
+             "CREATE TABLE t (id integer PRIMARY KEY, p integer REFERENCES p (id));",
+     .to = "CREATE TABLE p (id integer PRIMARY KEY, k integer UNIQUE);"
+           "CREATE TABLE t (id integer, p integer, CONSTRAINT t_pkey PRIMARY KEY (id, p), "
+           "CONSTRAINT t_p_fkey FOREIGN KEY (p) REFERENCES p (k) ON DELETE CASCADE DEFERRABLE);",
+     .rows = "INSERT INTO p VALUES (1, 1); INSERT INTO t VALUES (1, 1);"},
+    {.name = "DropReferencedTableAndCycles",
+     .from = "CREATE TABLE a (id integer PRIMARY KEY, b integer);"
+             "CREATE TABLE b (id integer PRIMARY KEY, a integer REFERENCES a (id));"
+             "ALTER TABLE a ADD FOREIGN KEY (b) REFERENCES b (id);"
+             "CREATE TABLE t (id integer PRIMARY KEY, a integer REFERENCES a (id));",
+     .to = "CREATE TABLE t (id integer PRIMARY KEY, a integer);"
+           "CREATE TABLE c (id integer PRIMARY KEY REFERENCES c (id), d integer);"
+           "CREATE TABLE d (id integer PRIMARY KEY REFERENCES c (id));"
+           "ALTER TABLE c ADD FOREIGN KEY (d) REFERENCES d (id);",
+     .rows = "INSERT INTO t VALUES (1, NULL);"},
+    {.name = "EnumsAndSchemas",
+     .from = "CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE t (m mood);",
+     .to = "CREATE SCHEMA \"Extra\"; COMMENT ON SCHEMA \"Extra\" IS 'more';"
+           "CREATE TYPE \"Extra\".kind AS ENUM ('x', 'y');"
+           "CREATE TABLE \"Extra\".\"order\" (k \"Extra\".kind DEFAULT 'y');"
+           "CREATE TYPE mood AS ENUM ('bad', 'ok', 'good'); COMMENT ON TYPE mood IS 'm';"
+           "CREATE TABLE t (m mood, n text);",
+     .rows = "INSERT INTO t VALUES ('ok');",
+     .reversible = false},
+    {.name = "EnumToAnotherEnum",
+     .from = "CREATE TYPE a AS ENUM ('x', 'y'); CREATE TABLE t (c a DEFAULT 'x', d a[]);",
+     .to = "CREATE TYPE b AS ENUM ('x', 'y'); CREATE TABLE t (c b DEFAULT 'y', d b[]);",
+     .rows = "INSERT INTO t VALUES ('y', '{x,y}');"},
+    {.name = "CollationKeptOnTypeChange",
+     .from = "CREATE TABLE t (a varchar(10) COLLATE \"C\", b integer);",
+     .to = "CREATE TABLE t (a text COLLATE \"C\", b text COLLATE \"C\");",
+     .rows = "INSERT INTO t VALUES ('a', 1);"},
+    {.name = "ManyColumnChangesInOneStatement",
+     .from = "CREATE TABLE t (id integer NOT NULL PRIMARY KEY, a text DEFAULT '1', s serial, "
+             "c integer GENERATED BY DEFAULT AS IDENTITY, g integer GENERATED ALWAYS AS (id * 2) "
+             "STORED CHECK (g >= 0)); CREATE INDEX t_g ON t (g);",
+     .to = "CREATE TABLE t (id serial PRIMARY KEY, a integer DEFAULT 2, s bigserial, c bigint, "
+           "g integer GENERATED ALWAYS AS (id * 3) STORED CHECK (g >= 0)); "
+           "CREATE INDEX t_g ON t (g);",
+     .rows = "INSERT INTO t (id, a) VALUES (3, '4');"},
+    {.name = "EnumValueUsedInTheSamePlan",
+     .from = "CREATE TYPE mood AS ENUM ('a'); CREATE TABLE t (m mood);",
+     .to = "CREATE TYPE mood AS ENUM ('a', 'b'); "
+           "CREATE TABLE t (m mood DEFAULT 'b' CHECK (m <> 'b' OR m IS NOT NULL));",
+     .rows = "INSERT INTO t VALUES ('a');",
+     .reversible = false},
+    {.name = "SerialAndIdentitySwap",
+     .from = "CREATE TABLE t (id serial PRIMARY KEY, n integer NOT NULL DEFAULT 5, "
+             "k integer GENERATED ALWAYS AS IDENTITY);",
+     .to = "CREATE TABLE t (id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, "
+           "n integer GENERATED ALWAYS AS IDENTITY, k serial);",
+     .rows = "INSERT INTO t (n) VALUES (1), (2);"},
+    {.name = "RetypedColumnUsedByGeneratedColumns",
+     .from = "CREATE TABLE t (q integer NOT NULL, p integer, a integer GENERATED ALWAYS AS (q * p) "
+             "STORED, b integer GENERATED ALWAYS AS (q + 1) STORED); CREATE INDEX t_a ON t (a);",
+     .to = "CREATE TABLE t (q bigint NOT NULL, p integer, a integer GENERATED ALWAYS AS (q * p) "
+           "STORED, b bigint GENERATED ALWAYS AS (q + 1) STORED); CREATE INDEX t_a ON t (a DESC);",
+     .rows = "INSERT INTO t (q, p) VALUES (2, 3);"},
+    {.name = "EnumColumnFromText",
+     .from = "CREATE TABLE t (m text DEFAULT 'a');",
+     .to = "CREATE TYPE e AS ENUM ('a', 'b'); CREATE TABLE t (m e DEFAULT 'a');",
+     .rows = "INSERT INTO t VALUES ('b');"},
+};
+
+INSTANTIATE_TEST_SUITE_P(Postgres, PostgresMigrateTest, ::testing::ValuesIn(kMigrations),
+                         [](const auto& info) { return info.param.name; });
+
+// Two databases scoped to a schema: the plan names nothing but the objects, and applies there.
+TEST(PostgresScopedMigrateTest, UnqualifiedPlanAppliesInTheScope) {
+  TempDatabase db(Dialect::kPostgres, "app"), want(Dialect::kPostgres, "app");
+  auto conn = db.Connect();
+  auto want_conn = want.Connect();
+  conn->Exec(
+      "CREATE SCHEMA app; CREATE TYPE mood AS ENUM ('a'); "
+      "CREATE TABLE t (id serial PRIMARY KEY, m mood)");
+  want_conn->Exec(
+      "CREATE SCHEMA app; CREATE TYPE mood AS ENUM ('a', 'b'); "
+      "CREATE TYPE kind AS ENUM ('k'); "
+      "CREATE TABLE t (id bigserial PRIMARY KEY, m mood DEFAULT 'a', k kind[]); "
+      "CREATE TABLE u (t bigint REFERENCES t (id), m mood NOT NULL)");
+  const schema::Realm from = migrate::Inspect(*conn);
+  const schema::Realm to = migrate::Inspect(*want_conn);
+  const auto plan =
+      migrate::PlanChanges(Dialect::kPostgres, migrate::Diff(from, to), {.unqualified = true});
+  for (const auto& s : plan.statements) {
+    EXPECT_THAT(s.sql, ::testing::Not(HasSubstr("app"))) << s.sql;
+  }
+  migrate::ApplyStatements(*conn, plan.statements);
+  EXPECT_EQ(migrate::Inspect(*conn), to);
+}
+
+}  // namespace
+}  // namespace strata
