@@ -20,8 +20,10 @@ std::string AdminUrl() {
 
 std::string CreateDatabase(const std::string& name) {
   auto admin = Connect(AdminUrl());
-  admin->Exec(fmt::format("DROP DATABASE IF EXISTS {0} WITH (FORCE); CREATE DATABASE {0}",
-                          QuoteIdent(name)));
+  // Two requests: PostgreSQL runs a multi-statement string in one transaction, and DROP/CREATE
+  // DATABASE refuse to run inside one.
+  admin->Exec(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", QuoteIdent(name)));
+  admin->Exec(fmt::format("CREATE DATABASE {}", QuoteIdent(name)));
   Url url = Url::Parse(AdminUrl());
   url.database = name;
   return url.ToString();

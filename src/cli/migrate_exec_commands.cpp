@@ -1,8 +1,353 @@
-// strata migrate subcommands (being written).
+// `strata migrate apply | down | status | set`: the commands that run a migration directory
+// against a database (the directory side, diff/new/hash/validate, is in migrate_dir_commands.cpp).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
 #include "cli/cli.hpp"
+#include "cli/dir_flags.hpp"
+#include "strata/error.hpp"
+#include "strata/migrate/executor.hpp"
 
 namespace strata::cli {
+namespace {
 
-void AddMigrateExecCommands(CLI::App&, Context&) {}
+using nlohmann::json;
+
+// Flags every command of this file takes.
+struct DbFlags {
+  std::string url;
+  DirFlags dir;
+  std::string log = "text";
+};
+
+void AddDbFlags(CLI::App& cmd, DbFlags& flags) {
+  cmd.add_option("-u,--url", flags.url, "Database URL to migrate");
+  AddDirFlags(cmd, flags.dir);
+  cmd.add_option("--log", flags.log, "Output: text, or json for one machine-readable object")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+// Connects to the target. PostgreSQL sessions are named "strata", so that a run waiting for the
+// migration lock can say who holds it.
+std::unique_ptr<Conn> ConnectTarget(Context& ctx, const DbFlags& flags) {
+  Url url = Url::Parse(Required(flags.url, ctx.Env().url, "--url"));
+  if (url.dialect == Dialect::kPostgres) url.params.try_emplace("application_name", "strata");
+  return Connect(url);
+}
+
+// "60s", "500ms", "2m", "1h"; a bare number is seconds.
+std::chrono::milliseconds ParseDuration(const std::string& text) {
+  size_t end = 0;
+  double value = 0;
+  try {
+    value = std::stod(text, &end);
+  } catch (const std::exception&) {
+    end = 0;
+  }
+  const std::string unit = text.substr(end);
+  const double scale = unit == "ms"                  ? 1
+                       : unit == "s" || unit.empty() ? 1e3
+                       : unit == "m"                 ? 6e4
+                       : unit == "h"                 ? 3.6e6
+                                                     : -1;
+  if (end == 0 || scale < 0 || value < 0) {
+    throw UsageError(
+        fmt::format("--lock-timeout {}: give a duration such as 500ms, 60s or 2m", text));
+  }
+  return std::chrono::milliseconds(static_cast<std::int64_t>(value * scale));
+}
+
+std::string Plural(size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+std::string VersionText(const std::string& v) { return v.empty() ? "none" : v; }
+
+json FileJson(const migrate::FileReport& f) {
+  json j = {{"version", f.version}, {"description", f.description},
+            {"file", f.file},       {"statements", f.statements},
+            {"skipped", f.skipped}, {"ms", f.ms},
+            {"no_tx", f.no_tx}};
+  if (!f.sql.empty()) j["sql"] = f.sql;
+  return j;
+}
+
+void PrintJson(const json& j) { fmt::print("{}\n", j.dump(2)); }
+
+// Runs `body`; with --log json a failure is also printed as {"command", "error"} on stdout before
+// it propagates (exit code 1, message on stderr).
+template <typename Fn>
+void Run(const DbFlags& flags, std::string_view command, Fn body) {
+  if (flags.log != "json") return body();
+  try {
+    body();
+  } catch (const std::exception& e) {
+    PrintJson({{"command", command}, {"error", e.what()}});
+    throw;
+  }
+}
+
+std::string Line(const migrate::FileReport& f, std::string_view verb) {
+  std::string extra;
+  if (f.skipped > 0) extra += fmt::format(", resumed after {} already applied", f.skipped);
+  if (f.no_tx) extra += ", no transaction";
+  return fmt::format("  {} {} (version {}): {} in {:.1f} ms{}", verb, f.file, f.version,
+                     Plural(f.statements, "statement"), f.ms, extra);
+}
+
+void PrintDryRun(const migrate::FileReport& f) {
+  fmt::print("-- version {} ({}): {}{}\n", f.version, f.file, Plural(f.statements, "statement"),
+             f.skipped > 0 ? fmt::format(", after {} already applied", f.skipped) : "");
+  for (const std::string& sql : f.sql) fmt::print("{};\n", sql);
+}
+
+void AddApply(CLI::App& migrate, Context& ctx) {
+  struct Opts {
+    DbFlags db;
+    int limit = 0;
+    std::string tx_mode = "file", baseline, lock_timeout = "60s";
+    bool dry_run = false, allow_out_of_order = false;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = migrate.add_subcommand("apply", "Apply pending migration files to a database");
+  cmd->add_option("n", opts->limit, "Apply at most N pending files (default: all)")
+      ->check(CLI::NonNegativeNumber);
+  AddDbFlags(*cmd, opts->db);
+  cmd->add_option("--tx-mode", opts->tx_mode,
+                  "file: a transaction per file; all: one for the run; none: no transaction")
+      ->check(CLI::IsMember({"file", "all", "none"}))
+      ->capture_default_str();
+  cmd->add_option("--baseline", opts->baseline,
+                  "On a database with objects but no history: record versions up to this one "
+                  "as applied without running them");
+  cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; change nothing");
+  cmd->add_flag("--allow-out-of-order", opts->allow_out_of_order,
+                "Apply pending files numbered below the current version");
+  cmd->add_option("--lock-timeout", opts->lock_timeout,
+                  "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
+      ->capture_default_str();
+  cmd->callback([opts, &ctx] {
+    Run(opts->db, "apply", [&] {
+      const bool json_log = opts->db.log == "json";
+      migrate::ApplyOptions options;
+      options.limit = opts->limit;
+      options.tx_mode = migrate::ParseTxMode(opts->tx_mode);
+      options.baseline = opts->baseline;
+      options.dry_run = opts->dry_run;
+      options.allow_out_of_order = opts->allow_out_of_order;
+      options.lock_timeout = ParseDuration(opts->lock_timeout);
+      if (!json_log) {
+        options.progress = [&](const migrate::FileReport& f) {
+          if (opts->dry_run) {
+            PrintDryRun(f);
+          } else {
+            fmt::print("{}\n", Line(f, "applied"));
+          }
+          std::fflush(stdout);
+        };
+      }
+      const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
+      dir.VerifySum();
+      auto conn = ConnectTarget(ctx, opts->db);
+      const migrate::ApplyResult result = migrate::Apply(*conn, dir, options);
+      int statements = 0;
+      double ms = 0;
+      for (const auto& f : result.files) {
+        statements += f.statements;
+        ms += f.ms;
+      }
+      if (json_log) {
+        json files = json::array();
+        for (const auto& f : result.files) files.push_back(FileJson(f));
+        PrintJson({{"command", "apply"},
+                   {"dry_run", opts->dry_run},
+                   {"from", result.from_version},
+                   {"to", result.to_version},
+                   {"files", files},
+                   {"statements", statements},
+                   {"ms", ms},
+                   {"notes", result.notes}});
+        return;
+      }
+      for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
+      if (result.files.empty()) {
+        fmt::print("No migration files to execute: the database is at version {}.\n",
+                   VersionText(result.to_version));
+      } else if (opts->dry_run) {
+        fmt::print("Dry run: {} ({}) would be applied; nothing was changed.\n",
+                   Plural(result.files.size(), "file"), Plural(statements, "statement"));
+      } else {
+        fmt::print("Applied {} ({}) in {:.1f} ms; the database is at version {} (was {}).\n",
+                   Plural(result.files.size(), "file"), Plural(statements, "statement"), ms,
+                   VersionText(result.to_version), VersionText(result.from_version));
+      }
+    });
+  });
+}
+
+void AddDown(CLI::App& migrate, Context& ctx) {
+  struct Opts {
+    DbFlags db;
+    int count = 1;
+    std::string lock_timeout = "60s";
+    bool dry_run = false;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = migrate.add_subcommand(
+      "down", "Revert the last N applied versions with their down files (default 1)");
+  cmd->add_option("n", opts->count, "How many applied versions to revert")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  AddDbFlags(*cmd, opts->db);
+  cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; change nothing");
+  cmd->add_option("--lock-timeout", opts->lock_timeout,
+                  "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
+      ->capture_default_str();
+  cmd->callback([opts, &ctx] {
+    Run(opts->db, "down", [&] {
+      const bool json_log = opts->db.log == "json";
+      migrate::DownOptions options;
+      options.count = opts->count;
+      options.dry_run = opts->dry_run;
+      options.lock_timeout = ParseDuration(opts->lock_timeout);
+      if (!json_log) {
+        options.progress = [&](const migrate::FileReport& f) {
+          if (opts->dry_run) {
+            PrintDryRun(f);
+          } else {
+            fmt::print("{}\n", Line(f, "reverted"));
+          }
+          std::fflush(stdout);
+        };
+      }
+      const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
+      dir.VerifySum();
+      auto conn = ConnectTarget(ctx, opts->db);
+      const migrate::DownResult result = migrate::Down(*conn, dir, options);
+      if (json_log) {
+        json files = json::array();
+        for (const auto& f : result.files) files.push_back(FileJson(f));
+        PrintJson({{"command", "down"},
+                   {"dry_run", opts->dry_run},
+                   {"from", result.from_version},
+                   {"to", result.to_version},
+                   {"files", files}});
+        return;
+      }
+      if (opts->dry_run) {
+        fmt::print("Dry run: {} would be reverted; nothing was changed.\n",
+                   Plural(result.files.size(), "version"));
+      } else {
+        fmt::print("Reverted {}; the database is at version {} (was {}).\n",
+                   Plural(result.files.size(), "version"), VersionText(result.to_version),
+                   VersionText(result.from_version));
+      }
+    });
+  });
+}
+
+void AddStatus(CLI::App& migrate, Context& ctx) {
+  auto opts = std::make_shared<DbFlags>();
+  CLI::App* cmd = migrate.add_subcommand(
+      "status", "Show the current and next version, pending files and anything that needs care");
+  AddDbFlags(*cmd, *opts);
+  cmd->callback([opts, &ctx] {
+    Run(*opts, "status", [&] {
+      const migrate::Dir dir = OpenDir(ctx, opts->dir);
+      std::string sum_problem;
+      try {
+        dir.VerifySum();
+      } catch (const ChecksumError& e) {
+        sum_problem = e.what();
+      }
+      auto conn = ConnectTarget(ctx, *opts);
+      const migrate::StatusReport report = migrate::Status(*conn, dir);
+      if (opts->log == "json") {
+        json problems = json::array();
+        for (const auto& p : report.problems) {
+          problems.push_back({{"version", p.version}, {"message", p.message}});
+        }
+        PrintJson({{"command", "status"},
+                   {"state", report.State()},
+                   {"current", report.current},
+                   {"next", report.next},
+                   {"executed", report.executed},
+                   {"pending", report.pending},
+                   {"pending_versions", report.pending_versions},
+                   {"notes", report.notes},
+                   {"problems", problems},
+                   {"sum_error", sum_problem}});
+        return;
+      }
+      fmt::print("{}", report.Describe());
+      if (!sum_problem.empty()) {
+        fmt::print(
+            "warning: the directory does not match strata.sum, so apply and down refuse "
+            "it: {}\n",
+            sum_problem);
+      }
+    });
+  });
+}
+
+void AddSet(CLI::App& migrate, Context& ctx) {
+  struct Opts {
+    DbFlags db;
+    std::string version;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* cmd = migrate.add_subcommand(
+      "set",
+      "Repair the tracking tables: record VERSION and everything before it as applied, later "
+      "versions as pending (\"none\": nothing applied); runs no migration");
+  cmd->add_option("version", opts->version, "Version the database is at, or none")->required();
+  AddDbFlags(*cmd, opts->db);
+  cmd->callback([opts, &ctx] {
+    Run(opts->db, "set", [&] {
+      const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
+      auto conn = ConnectTarget(ctx, opts->db);
+      const migrate::SetResult result = migrate::SetVersion(*conn, dir, opts->version);
+      if (opts->db.log == "json") {
+        PrintJson({{"command", "set"},
+                   {"from", result.from_version},
+                   {"to", result.to_version},
+                   {"marked_applied", result.marked_applied},
+                   {"marked_pending", result.marked_pending},
+                   {"forgotten", result.forgotten}});
+        return;
+      }
+      auto list = [](const std::vector<std::string>& versions) {
+        std::string out;
+        for (const auto& v : versions) out += (out.empty() ? "" : ", ") + v;
+        return out;
+      };
+      if (!result.marked_applied.empty()) {
+        fmt::print("recorded as applied (not run): {}\n", list(result.marked_applied));
+      }
+      if (!result.marked_pending.empty()) {
+        fmt::print("recorded as pending: {}\n", list(result.marked_pending));
+      }
+      if (!result.forgotten.empty()) {
+        fmt::print("records removed for versions with no file: {}\n", list(result.forgotten));
+      }
+      fmt::print("The database is recorded at version {} (was {}).\n",
+                 VersionText(result.to_version), VersionText(result.from_version));
+    });
+  });
+}
+
+}  // namespace
+
+void AddMigrateExecCommands(CLI::App& migrate, Context& ctx) {
+  AddApply(migrate, ctx);
+  AddDown(migrate, ctx);
+  AddStatus(migrate, ctx);
+  AddSet(migrate, ctx);
+}
 
 }  // namespace strata::cli

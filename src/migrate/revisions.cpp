@@ -1,0 +1,237 @@
+// The tracking tables (see revisions.hpp): reading them, creating them, and the SQL that updates
+// them, for PostgreSQL and SQLite.
+#include "migrate/revisions.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <ctime>
+
+#include "strata/error.hpp"
+#include "strata/migrate/dir.hpp"
+
+namespace strata::migrate {
+namespace {
+
+constexpr std::string_view kRevisionsTable = "strata_schema_revisions";
+constexpr std::string_view kGolangTable = "schema_migrations";
+
+const std::optional<std::string>& Cell(const Row& row, size_t col) {
+  static const std::optional<std::string> kNull;
+  return col < row.size() ? row[col] : kNull;
+}
+
+int ToInt(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
+
+bool ToBool(const std::optional<std::string>& v) {
+  return v && (*v == "t" || *v == "true" || *v == "1" || *v == "TRUE");
+}
+
+}  // namespace
+
+std::int64_t GolangVersionNumber(std::string_view version) {
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), n);
+  if (ec != std::errc() || end != version.data() + version.size() || n < 0) {
+    throw InputError(fmt::format(
+        "version \"{}\" cannot be recorded in golang-migrate's schema_migrations, which holds a "
+        "bigint: golang-migrate versions are whole numbers",
+        version));
+  }
+  return n;
+}
+
+Tracking::Tracking(Conn& conn, bool golang_migrate)
+    : conn_(conn), golang_migrate_(golang_migrate) {}
+
+void Tracking::Load() {
+  std::vector<std::string> present;
+  if (conn_.dialect() == Dialect::kPostgres) {
+    const Rows schema = conn_.Query("SELECT current_schema()");
+    if (schema.rows.empty() || !Cell(schema.rows[0], 0)) {
+      throw InputError(fmt::format(
+          "{}: no current schema: the URL's search_path names a schema that does not exist; "
+          "create it first (CREATE SCHEMA …) or fix the URL",
+          conn_.url().Redacted()));
+    }
+    schema_ = *Cell(schema.rows[0], 0);
+    revisions_table_ = QuoteIdent(schema_) + "." + std::string(kRevisionsTable);
+    golang_table_ = QuoteIdent(schema_) + "." + std::string(kGolangTable);
+    for (const Row& r :
+         conn_
+             .Query(
+                 "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                 "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname IN ($2, $3)",
+                 {schema_, std::string(kRevisionsTable), std::string(kGolangTable)})
+             .rows) {
+      present.push_back(Cell(r, 0).value_or(""));
+    }
+  } else {
+    schema_ = "main";
+    revisions_table_ = kRevisionsTable;
+    golang_table_ = kGolangTable;
+    for (const Row& r : conn_
+                            .Query("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                   "name IN ('strata_schema_revisions', 'schema_migrations')")
+                            .rows) {
+      present.push_back(Cell(r, 0).value_or(""));
+    }
+  }
+  has_revisions_ = std::find(present.begin(), present.end(), kRevisionsTable) != present.end();
+  has_golang_ = std::find(present.begin(), present.end(), kGolangTable) != present.end();
+
+  revisions_.clear();
+  if (has_revisions_) {
+    const Rows rows = conn_.Query(
+        "SELECT version, description, kind, applied, total, executed_at, execution_time, error, "
+        "error_stmt, hash, applied_hash FROM " +
+        revisions_table_);
+    for (const Row& row : rows.rows) {
+      Revision r;
+      r.version = Cell(row, 0).value_or("");
+      r.description = Cell(row, 1).value_or("");
+      r.kind = Cell(row, 2).value_or("");
+      r.applied = ToInt(Cell(row, 3));
+      r.total = ToInt(Cell(row, 4));
+      r.executed_at = Cell(row, 5).value_or("");
+      if (const auto& ms = Cell(row, 6)) r.execution_ms = std::stoll(*ms);
+      r.error = Cell(row, 7);
+      r.error_stmt = Cell(row, 8);
+      r.hash = Cell(row, 9).value_or("");
+      r.applied_hash = Cell(row, 10);
+      revisions_.push_back(std::move(r));
+    }
+    std::sort(revisions_.begin(), revisions_.end(), [](const Revision& a, const Revision& b) {
+      return CompareVersions(a.version, b.version) < 0;
+    });
+  }
+
+  golang_.reset();
+  golang_rows_ = 0;
+  if (golang_migrate_ && has_golang_) {
+    const Rows rows = conn_.Query("SELECT version, dirty FROM " + golang_table_);
+    golang_rows_ = static_cast<int>(rows.rows.size());
+    if (!rows.rows.empty()) {
+      golang_ = GolangVersion{std::stoll(Cell(rows.rows[0], 0).value_or("0")),
+                              ToBool(Cell(rows.rows[0], 1))};
+    }
+  }
+}
+
+void Tracking::EnsureTables() {
+  const bool pg = conn_.dialect() == Dialect::kPostgres;
+  std::string sql;
+  if (!has_revisions_) {
+    sql += fmt::format(
+        "CREATE TABLE IF NOT EXISTS {} (version {t} NOT NULL PRIMARY KEY, description {t} NOT "
+        "NULL, kind {t} NOT NULL, applied integer NOT NULL, total integer NOT NULL, executed_at "
+        "{ts} NOT NULL, execution_time bigint, error {t}, error_stmt {t}, hash {t} NOT NULL, "
+        "applied_hash {t});\n",
+        revisions_table_, fmt::arg("t", pg ? "text" : "TEXT"),
+        fmt::arg("ts", pg ? "timestamptz" : "TEXT"));
+  }
+  if (golang_migrate_ && !has_golang_) {
+    // Exactly the tables golang-migrate's postgres and sqlite3 drivers create.
+    sql += pg ? fmt::format(
+                    "CREATE TABLE IF NOT EXISTS {} (version bigint not null primary key, "
+                    "dirty boolean not null);\n",
+                    golang_table_)
+              : "CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\n"
+                "CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations "
+                "(version);\n";
+  }
+  if (sql.empty()) return;
+  conn_.Exec(Atomic(sql));
+  has_revisions_ = true;
+  has_golang_ = has_golang_ || golang_migrate_;
+}
+
+std::string Tracking::Literal(const std::optional<std::string>& value) const {
+  if (!value) return "NULL";
+  // With standard_conforming_strings off a backslash would escape; E'' strings mean the same
+  // under either setting.
+  if (conn_.dialect() == Dialect::kPostgres && value->find('\\') != std::string::npos) {
+    std::string out = "E'";
+    for (char c : *value) {
+      if (c == '\'' || c == '\\') out.push_back(c);
+      out.push_back(c);
+    }
+    return out + "'";
+  }
+  return QuoteLiteral(*value);
+}
+
+std::string Tracking::Upsert(const Revision& r) const {
+  return fmt::format(
+      "INSERT INTO {} (version, description, kind, applied, total, executed_at, execution_time, "
+      "error, error_stmt, hash, applied_hash) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) "
+      "ON CONFLICT (version) DO UPDATE SET description = excluded.description, kind = "
+      "excluded.kind, applied = excluded.applied, total = excluded.total, executed_at = "
+      "excluded.executed_at, execution_time = excluded.execution_time, error = excluded.error, "
+      "error_stmt = excluded.error_stmt, hash = excluded.hash, applied_hash = "
+      "excluded.applied_hash;\n",
+      revisions_table_, Literal(r.version), Literal(r.description), Literal(r.kind), r.applied,
+      r.total, Literal(r.executed_at),
+      r.execution_ms ? std::to_string(*r.execution_ms) : std::string("NULL"), Literal(r.error),
+      Literal(r.error_stmt), Literal(r.hash), Literal(r.applied_hash));
+}
+
+std::string Tracking::Delete(std::string_view version) const {
+  return fmt::format("DELETE FROM {} WHERE version = {};\n", revisions_table_,
+                     Literal(std::string(version)));
+}
+
+std::string Tracking::Progress(std::string_view version, int applied,
+                               std::string_view applied_hash) const {
+  return fmt::format("UPDATE {} SET applied = {}, applied_hash = {} WHERE version = {};\n",
+                     revisions_table_, applied, Literal(std::string(applied_hash)),
+                     Literal(std::string(version)));
+}
+
+std::string Tracking::Finish(std::string_view version, int applied,
+                             std::int64_t execution_ms) const {
+  return fmt::format(
+      "UPDATE {} SET applied = {}, execution_time = {}, error = NULL, error_stmt = NULL, "
+      "applied_hash = NULL WHERE version = {};\n",
+      revisions_table_, applied, execution_ms, Literal(std::string(version)));
+}
+
+std::string Tracking::Fail(std::string_view version, int applied,
+                           const std::optional<std::string>& applied_hash, std::string_view error,
+                           std::string_view error_stmt) const {
+  return fmt::format(
+      "UPDATE {} SET applied = {}, applied_hash = {}, execution_time = NULL, error = {}, "
+      "error_stmt = {} WHERE version = {};\n",
+      revisions_table_, applied, Literal(applied_hash), Literal(std::string(error)),
+      Literal(std::string(error_stmt)), Literal(std::string(version)));
+}
+
+std::string Tracking::SetGolang(const std::optional<std::int64_t>& version, bool dirty) const {
+  if (!golang_migrate_) return {};
+  const bool pg = conn_.dialect() == Dialect::kPostgres;
+  // golang-migrate empties the table with TRUNCATE; DELETE leaves the same content without
+  // creating new files for the table and its index twice per migration file.
+  std::string sql = fmt::format("DELETE FROM {};\n", golang_table_);
+  if (version) {
+    sql += fmt::format("INSERT INTO {} (version, dirty) VALUES ({}, {});\n", golang_table_,
+                       *version, pg ? (dirty ? "true" : "false") : (dirty ? "1" : "0"));
+  }
+  return sql;
+}
+
+std::string Tracking::Atomic(const std::string& sql) { return "BEGIN;\n" + sql + "COMMIT;"; }
+
+std::string Tracking::Now() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", utc.tm_year + 1900,
+                     utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, ms);
+}
+
+}  // namespace strata::migrate

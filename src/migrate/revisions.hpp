@@ -1,0 +1,109 @@
+// The tracking tables, in the connection's current schema: strata_schema_revisions (one row per
+// version, every directory format) and, for golang-migrate directories, golang-migrate's own
+// schema_migrations (one row: the current version and a dirty flag), kept exactly as
+// golang-migrate keeps it so either tool can take over from the other.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/driver.hpp"
+
+namespace strata::migrate {
+
+// One row of strata_schema_revisions.
+//   kind            "applied" (run by strata), "baseline" (--baseline), "adopted" (golang-migrate's
+//                   schema_migrations said it was applied), "set" (strata migrate set)
+//   applied/total   statements of the up part that have run / that it has
+//   execution_ms    null while the file runs and after it failed
+//   error           the server's message when the file failed; error_stmt the failing statement
+//   hash            base64 SHA-256 of the up part, to report files edited after they ran
+//   applied_hash    base64 SHA-256 of the first `applied` statements while the file is unfinished
+//                   (tx-mode none resume check); null once it finished
+struct Revision {
+  std::string version;
+  std::string description;
+  std::string kind = "applied";
+  int applied = 0;
+  int total = 0;
+  std::string executed_at;
+  std::optional<std::int64_t> execution_ms;
+  std::optional<std::string> error;
+  std::optional<std::string> error_stmt;
+  std::string hash;
+  std::optional<std::string> applied_hash;
+
+  bool finished() const { return execution_ms.has_value() && !error.has_value(); }
+  bool failed() const { return error.has_value(); }
+  bool interrupted() const { return !execution_ms.has_value() && !error.has_value(); }
+};
+
+// schema_migrations' row. golang-migrate writes version -1 (its NilVersion) with dirty=true when
+// the down part of the first version fails.
+struct GolangVersion {
+  std::int64_t version = 0;
+  bool dirty = false;
+};
+
+class Tracking {
+ public:
+  // `golang_migrate`: the directory is in golang-migrate format, so schema_migrations is kept.
+  Tracking(Conn& conn, bool golang_migrate);
+
+  // Reads both tables; absent tables read as empty. Revisions come back in version order.
+  void Load();
+  // Creates the tables that do not exist yet. Call with the migration lock held.
+  void EnsureTables();
+
+  bool golang_migrate() const { return golang_migrate_; }
+  bool has_revisions_table() const { return has_revisions_; }
+  bool has_golang_table() const { return has_golang_; }
+  const std::vector<Revision>& revisions() const { return revisions_; }
+  // schema_migrations' row, if the table exists and has one.
+  const std::optional<GolangVersion>& golang() const { return golang_; }
+  // Rows in schema_migrations: golang-migrate keeps exactly one (or none).
+  int golang_rows() const { return golang_rows_; }
+  // The current schema (PostgreSQL) the tables live in, for messages; "main" on SQLite.
+  const std::string& schema() const { return schema_; }
+
+  // SQL text that changes the tables; callers join several into one Exec, inside a transaction
+  // they control or wrapped by Atomic().
+  std::string Upsert(const Revision& r) const;
+  std::string Delete(std::string_view version) const;
+  std::string Progress(std::string_view version, int applied, std::string_view applied_hash) const;
+  std::string Finish(std::string_view version, int applied, std::int64_t execution_ms) const;
+  std::string Fail(std::string_view version, int applied,
+                   const std::optional<std::string>& applied_hash, std::string_view error,
+                   std::string_view error_stmt) const;
+  // golang-migrate's SetVersion: empty the table, then insert (version, dirty) unless `version`
+  // is empty (nothing applied), in the caller's transaction. Empty text for other formats.
+  std::string SetGolang(const std::optional<std::int64_t>& version, bool dirty) const;
+  // `sql` wrapped in BEGIN … COMMIT, to run atomically in one round trip.
+  static std::string Atomic(const std::string& sql);
+
+  // The current UTC time as ISO 8601 with milliseconds, the form executed_at is written in.
+  static std::string Now();
+
+ private:
+  std::string Literal(const std::optional<std::string>& value) const;
+
+  Conn& conn_;
+  bool golang_migrate_;
+  std::string schema_;
+  std::string revisions_table_;  // qualified, quoted
+  std::string golang_table_;
+  bool has_revisions_ = false;
+  bool has_golang_ = false;
+  std::vector<Revision> revisions_;
+  std::optional<GolangVersion> golang_;
+  int golang_rows_ = 0;
+};
+
+// The golang-migrate version number of a directory version ("0001" → 1). Throws InputError when
+// it is not an integer that fits in a bigint.
+std::int64_t GolangVersionNumber(std::string_view version);
+
+}  // namespace strata::migrate

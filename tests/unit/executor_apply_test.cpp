@@ -1,0 +1,582 @@
+// The executor through its library API on real PostgreSQL and SQLite: apply, down, status and set,
+// the transaction modes, resuming, baselines, out-of-order files and golang-migrate's table.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "strata/error.hpp"
+#include "strata/migrate/executor.hpp"
+#include "support/databases.hpp"
+#include "support/migration_files.hpp"
+
+namespace strata {
+namespace {
+
+using migrate::DirFormat;
+using migrate::Problem;
+using migrate::TxMode;
+using testing::Files;
+using ::testing::HasSubstr;
+using testing::QueryValue;
+using testing::TableExists;
+using testing::TempDatabase;
+using testing::TempDir;
+using testing::WriteMigrations;
+
+// Up and down files of versions 1..n: version 1 creates `log`, every version k creates table tk
+// and logs k. Version `failing` (if any) fails on its second statement, line 2.
+Files Chain(int n, int failing = 0) {
+  Files files;
+  for (int k = 1; k <= n; ++k) {
+    std::string up = k == 1 ? "CREATE TABLE log (v integer);\n" : "";
+    up += fmt::format("CREATE TABLE t{} (id integer);\n", k);
+    up += k == failing ? "INSERT INTO missing_table VALUES (1);\n"
+                       : fmt::format("INSERT INTO log VALUES ({});\n", k);
+    std::string down = fmt::format("DROP TABLE t{};\n", k);
+    down += k == 1 ? "DROP TABLE log;\n" : fmt::format("DELETE FROM log WHERE v = {};\n", k);
+    files.emplace_back(fmt::format("{}_step{}.up.sql", k, k), up);
+    files.emplace_back(fmt::format("{}_step{}.down.sql", k, k), down);
+  }
+  return files;
+}
+
+class ExecutorApplyTest : public ::testing::TestWithParam<Dialect> {
+ protected:
+  ExecutorApplyTest() : db_(GetParam()), conn_(db_.Connect()) {}
+
+  migrate::Dir Write(const Files& files, DirFormat format = DirFormat::kGolangMigrate) {
+    return WriteMigrations(dir_.path(), files, format);
+  }
+  std::string Value(const std::string& sql) { return QueryValue(*conn_, sql); }
+  std::string LogCount() { return Value("SELECT count(*) FROM log"); }
+  std::string Revisions() {
+    std::string out;
+    for (const Row& r : conn_
+                            ->Query("SELECT version, kind, applied, total, error IS NULL, "
+                                    "execution_time IS NOT NULL FROM strata_schema_revisions "
+                                    "ORDER BY version")
+                            .rows) {
+      out +=
+          fmt::format("{}:{}:{}/{}:{}:{} ", r[0].value_or(""), r[1].value_or(""), r[2].value_or(""),
+                      r[3].value_or(""), r[4].value_or(""), r[5].value_or(""));
+    }
+    return out;
+  }
+  // schema_migrations as "version/dirty" per row.
+  std::string Golang() {
+    std::string out;
+    for (const Row& r : conn_->Query("SELECT version, dirty FROM schema_migrations").rows) {
+      const std::string dirty = r[1].value_or("");
+      out += fmt::format("{}/{} ", r[0].value_or(""),
+                         dirty == "t" || dirty == "1" ? "dirty" : "clean");
+    }
+    return out;
+  }
+
+  TempDatabase db_;
+  std::unique_ptr<Conn> conn_;
+  TempDir dir_;
+};
+
+std::string T(Dialect d) { return d == Dialect::kPostgres ? "t" : "1"; }
+
+TEST_P(ExecutorApplyTest, AppliesPendingFilesInOrderOnceAndReportsEach) {
+  const migrate::Dir dir = Write(Chain(3));
+  std::vector<std::string> progress;
+  migrate::ApplyOptions options;
+  options.progress = [&](const migrate::FileReport& f) {
+    progress.push_back(fmt::format("{} {} {}", f.version, f.file, f.statements));
+    EXPECT_GE(f.ms, 0);
+  };
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir, options);
+  EXPECT_EQ(result.from_version, "");
+  EXPECT_EQ(result.to_version, "3");
+  EXPECT_THAT(progress, ::testing::ElementsAre("1 1_step1.up.sql 3", "2 2_step2.up.sql 2",
+                                               "3 3_step3.up.sql 2"));
+  EXPECT_EQ(LogCount(), "3");
+  const std::string t = T(GetParam());
+  EXPECT_EQ(Revisions(), fmt::format("1:applied:3/3:{0}:{0} 2:applied:2/2:{0}:{0} "
+                                     "3:applied:2/2:{0}:{0} ",
+                                     t));
+  EXPECT_EQ(Golang(), "3/clean ");
+
+  EXPECT_TRUE(migrate::Apply(*conn_, dir).files.empty()) << "a second run applied files again";
+  EXPECT_EQ(LogCount(), "3");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.State(), "OK");
+  EXPECT_EQ(status.current, "3");
+  EXPECT_EQ(status.executed, 3);
+  EXPECT_EQ(status.pending, 0);
+}
+
+TEST_P(ExecutorApplyTest, LimitAppliesTheFirstNPendingFiles) {
+  const migrate::Dir dir = Write(Chain(4));
+  migrate::ApplyOptions options;
+  options.limit = 2;
+  EXPECT_EQ(migrate::Apply(*conn_, dir, options).to_version, "2");
+  EXPECT_EQ(migrate::Apply(*conn_, dir, options).to_version, "4");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.State(), "OK");
+  EXPECT_EQ(status.executed, 4);
+}
+
+TEST_P(ExecutorApplyTest, FileModeFailureInFile4Of5KeepsFiles1To3AndNamesFileLineStatement) {
+  const migrate::Dir dir = Write(Chain(5, /*failing=*/4));
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "the failing file was applied";
+  } catch (const SqlError& e) {
+    const std::string message = e.what();
+    EXPECT_THAT(message, HasSubstr((dir.path() / "4_step4.up.sql").string()));
+    EXPECT_THAT(message, HasSubstr("line 2"));
+    EXPECT_THAT(message, HasSubstr("INSERT INTO missing_table VALUES (1)"));
+    EXPECT_THAT(message, HasSubstr("missing_table"));
+    EXPECT_THAT(message, HasSubstr("rolled back"));
+    EXPECT_THAT(message, HasSubstr("strata migrate apply"));
+  }
+  EXPECT_EQ(LogCount(), "3");
+  EXPECT_TRUE(TableExists(*conn_, "t3"));
+  EXPECT_FALSE(TableExists(*conn_, "t4")) << "the failing file's first statement stayed";
+  EXPECT_FALSE(TableExists(*conn_, "t5"));
+  EXPECT_EQ(Value("SELECT error_stmt FROM strata_schema_revisions WHERE version = '4'"),
+            "INSERT INTO missing_table VALUES (1)");
+  EXPECT_THAT(Value("SELECT error FROM strata_schema_revisions WHERE version = '4'"),
+              HasSubstr("missing_table"));
+  EXPECT_EQ(Golang(), "3/clean ") << "a rolled-back file must leave schema_migrations clean";
+
+  migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.State(), "DIRTY");
+  EXPECT_EQ(status.current, "3");
+  EXPECT_EQ(status.next, "4");
+  EXPECT_THAT(status.Describe(), HasSubstr("failed at line 2"));
+
+  Files fixed = Chain(5);
+  const migrate::Dir repaired = Write(fixed);
+  EXPECT_EQ(migrate::Apply(*conn_, repaired).files.size(), 2u);
+  EXPECT_EQ(LogCount(), "5");
+  EXPECT_EQ(migrate::Status(*conn_, repaired).State(), "OK");
+}
+
+TEST_P(ExecutorApplyTest, AllModeFailureInFile4Of5LeavesNothingApplied) {
+  const migrate::Dir dir = Write(Chain(5, /*failing=*/4));
+  migrate::ApplyOptions options;
+  options.tx_mode = TxMode::kAll;
+  try {
+    migrate::Apply(*conn_, dir, options);
+    FAIL() << "the failing run was applied";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("The whole run was rolled back"));
+    EXPECT_THAT(e.what(), HasSubstr("4_step4.up.sql"));
+  }
+  for (const char* table : {"log", "t1", "t2", "t3", "t4"}) {
+    EXPECT_FALSE(TableExists(*conn_, table)) << table << " survived the rollback";
+  }
+  EXPECT_EQ(Value("SELECT count(*) FROM strata_schema_revisions WHERE error IS NULL"), "0");
+  EXPECT_THAT(Value("SELECT error FROM strata_schema_revisions WHERE version = '4'"),
+              HasSubstr("missing_table"));
+  EXPECT_EQ(Golang(), "");
+
+  const migrate::Dir repaired = Write(Chain(5));
+  EXPECT_EQ(migrate::Apply(*conn_, repaired, options).files.size(), 5u);
+  EXPECT_EQ(LogCount(), "5");
+  EXPECT_EQ(Golang(), "5/clean ");
+}
+
+TEST_P(ExecutorApplyTest, AllModeRefusesAFileThatMustRunOutsideATransaction) {
+  Files files = Chain(2);
+  files.emplace_back("3_notx.up.sql", "-- strata:txmode none\nCREATE TABLE t3 (id integer);\n");
+  const migrate::Dir dir = Write(files);
+  migrate::ApplyOptions options;
+  options.tx_mode = TxMode::kAll;
+  try {
+    migrate::Apply(*conn_, dir, options);
+    FAIL() << "a no-transaction file ran inside --tx-mode all";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("3_notx.up.sql"));
+    EXPECT_THAT(e.what(), HasSubstr("--tx-mode all"));
+  }
+  EXPECT_FALSE(TableExists(*conn_, "log")) << "files ran before the refusal";
+}
+
+TEST_P(ExecutorApplyTest, NoTxFileResumesAfterTheLastStatementThatSucceeded) {
+  Files files = Chain(1);
+  files.emplace_back("2_notx.up.sql",
+                     "-- strata:txmode none\n"
+                     "INSERT INTO log VALUES (20);\n"
+                     "INSERT INTO log VALUES (21);\n"
+                     "INSERT INTO nowhere VALUES (22);\n"
+                     "INSERT INTO log VALUES (23);\n");
+  migrate::Dir dir = Write(files);
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "the failing statement succeeded";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("line 4"));
+    EXPECT_THAT(e.what(), HasSubstr("statements 1–2 stay applied"));
+    EXPECT_THAT(e.what(), HasSubstr("resumes at statement 3"));
+  }
+  EXPECT_EQ(LogCount(), "3");
+  EXPECT_EQ(Value("SELECT applied FROM strata_schema_revisions WHERE version = '2'"), "2");
+  EXPECT_EQ(Golang(), "2/dirty ") << "a half-applied file must stay dirty, as golang-migrate's";
+  EXPECT_THAT(migrate::Status(*conn_, dir).Describe(), HasSubstr("resumes at statement 3"));
+
+  files.back().second =
+      "-- strata:txmode none\n"
+      "INSERT INTO log VALUES (20);\n"
+      "INSERT INTO log VALUES (21);\n"
+      "INSERT INTO log VALUES (22);\n"
+      "INSERT INTO log VALUES (23);\n";
+  dir = Write(files);
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir);
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].skipped, 2);
+  EXPECT_EQ(result.files[0].statements, 2);
+  EXPECT_EQ(Value("SELECT count(*) FROM log WHERE v >= 20"), "4") << "statements ran twice";
+  EXPECT_EQ(Golang(), "2/clean ");
+}
+
+TEST_P(ExecutorApplyTest, ResumeIsRefusedWhenTheAppliedStatementsChanged) {
+  Files files = Chain(1);
+  files.emplace_back("2_notx.up.sql",
+                     "-- strata:txmode none\n"
+                     "INSERT INTO log VALUES (20);\n"
+                     "INSERT INTO nowhere VALUES (21);\n");
+  migrate::Dir dir = Write(files);
+  EXPECT_THROW(migrate::Apply(*conn_, dir), SqlError);
+  files.back().second =
+      "-- strata:txmode none\n"
+      "INSERT INTO log VALUES (99);\n"
+      "INSERT INTO log VALUES (21);\n";
+  dir = Write(files);
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "resumed after statements that changed";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("not the same"));
+    EXPECT_THAT(e.what(), HasSubstr("strata migrate set 2"));
+  }
+  EXPECT_EQ(LogCount(), "2");
+}
+
+TEST_P(ExecutorApplyTest, TxModeNoneRunsEachStatementOnItsOwn) {
+  const migrate::Dir dir = Write(Chain(3, /*failing=*/2));
+  migrate::ApplyOptions options;
+  options.tx_mode = TxMode::kNone;
+  EXPECT_THROW(migrate::Apply(*conn_, dir, options), SqlError);
+  EXPECT_TRUE(TableExists(*conn_, "t2")) << "tx-mode none rolled back a statement";
+  EXPECT_EQ(Value("SELECT applied FROM strata_schema_revisions WHERE version = '2'"), "1");
+}
+
+TEST_P(ExecutorApplyTest, GolangMigrateTableIsExactlyGolangMigratesAndDirtyWhileAFileRuns) {
+  Files files = Chain(1);
+  files.emplace_back("2_seen.up.sql",
+                     "CREATE TABLE seen (version bigint, dirty boolean);\n"
+                     "INSERT INTO seen SELECT version, dirty FROM schema_migrations;\n");
+  const migrate::Dir dir = Write(files);
+  migrate::Apply(*conn_, dir);
+  EXPECT_EQ(Golang(), "2/clean ") << "golang-migrate keeps exactly one row";
+  EXPECT_EQ(Value("SELECT version FROM seen"), "2");
+  const std::string dirty = Value("SELECT dirty FROM seen");
+  EXPECT_TRUE(dirty == "t" || dirty == "1") << "the file's version was not dirty while it ran";
+  if (GetParam() == Dialect::kPostgres) {
+    std::string columns;
+    for (const Row& r : conn_
+                            ->Query("SELECT column_name, data_type, is_nullable FROM "
+                                    "information_schema.columns WHERE table_name = "
+                                    "'schema_migrations' ORDER BY ordinal_position")
+                            .rows) {
+      columns += fmt::format("{} {} {}; ", *r[0], *r[1], *r[2]);
+    }
+    EXPECT_EQ(columns, "version bigint NO; dirty boolean NO; ");
+    EXPECT_EQ(Value("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
+                    "i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = "
+                    "'schema_migrations'::regclass AND i.indisprimary"),
+              "version");
+  } else {
+    EXPECT_EQ(Value("SELECT sql FROM sqlite_master WHERE name = 'schema_migrations'"),
+              "CREATE TABLE schema_migrations (version uint64,dirty bool)");
+    EXPECT_EQ(Value("SELECT count(*) FROM sqlite_master WHERE name = 'version_unique'"), "1");
+  }
+}
+
+TEST_P(ExecutorApplyTest, OtherFormatsKeepOnlyTheRevisionsTable) {
+  const migrate::Dir dir = Write({{"1_a.sql", "CREATE TABLE a (id integer);\n"},
+                                  {"2_b.sql", "CREATE TABLE b (id integer);\n"}},
+                                 DirFormat::kAtlas);
+  EXPECT_EQ(migrate::Apply(*conn_, dir).to_version, "2");
+  EXPECT_FALSE(TableExists(*conn_, "schema_migrations"));
+  EXPECT_EQ(Value("SELECT count(*) FROM strata_schema_revisions"), "2");
+}
+
+TEST_P(ExecutorApplyTest, DownRevertsTheLastNVersionsInReverseOrder) {
+  const migrate::Dir dir = Write(Chain(3));
+  migrate::Apply(*conn_, dir);
+  std::vector<std::string> order;
+  migrate::DownOptions options;
+  options.count = 2;
+  options.progress = [&](const migrate::FileReport& f) { order.push_back(f.file); };
+  const migrate::DownResult result = migrate::Down(*conn_, dir, options);
+  EXPECT_EQ(result.from_version, "3");
+  EXPECT_EQ(result.to_version, "1");
+  EXPECT_THAT(order, ::testing::ElementsAre("3_step3.down.sql", "2_step2.down.sql"));
+  EXPECT_FALSE(TableExists(*conn_, "t2"));
+  EXPECT_TRUE(TableExists(*conn_, "t1"));
+  EXPECT_EQ(LogCount(), "1");
+  EXPECT_EQ(Golang(), "1/clean ");
+  EXPECT_EQ(migrate::Status(*conn_, dir).next, "2");
+
+  migrate::Down(*conn_, dir);
+  EXPECT_EQ(Golang(), "") << "golang-migrate leaves the table empty when nothing is applied";
+  EXPECT_EQ(migrate::Status(*conn_, dir).current, "");
+  EXPECT_EQ(migrate::Apply(*conn_, dir).files.size(), 3u) << "cannot re-apply after down";
+}
+
+TEST_P(ExecutorApplyTest, DownRefusesBeforeAnythingRunsWhenAVersionHasNoDownPart) {
+  Files files = Chain(2);
+  files.emplace_back("3_nodown.up.sql", "CREATE TABLE t3 (id integer);\n");
+  const migrate::Dir dir = Write(files);
+  migrate::Apply(*conn_, dir);
+  migrate::DownOptions options;
+  options.count = 2;
+  try {
+    migrate::Down(*conn_, dir, options);
+    FAIL() << "down ran without a down part";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("3_nodown.up.sql"));
+    EXPECT_THAT(e.what(), HasSubstr("no down part"));
+  }
+  EXPECT_TRUE(TableExists(*conn_, "t3"));
+  EXPECT_TRUE(TableExists(*conn_, "t2"));
+  options.count = 9;
+  EXPECT_THROW(migrate::Down(*conn_, dir, options), InputError);
+}
+
+TEST_P(ExecutorApplyTest, MissingFileIsExplainedAndSetRepairsIt) {
+  migrate::Dir dir = Write(Chain(3));
+  migrate::Apply(*conn_, dir);
+  testing::RemoveMigrationFile(dir_.path(), "3_step3.down.sql");
+  dir = testing::RemoveMigrationFile(dir_.path(), "3_step3.up.sql");
+
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  ASSERT_FALSE(status.problems.empty());
+  EXPECT_EQ(status.problems[0].kind, Problem::Kind::kMissingFile);
+  EXPECT_THAT(status.Describe(), HasSubstr("no migration found for version 3"));
+  EXPECT_THAT(status.Describe(), HasSubstr("strata migrate set"));
+  EXPECT_THROW(migrate::Apply(*conn_, dir), InputError);
+
+  const migrate::SetResult set = migrate::SetVersion(*conn_, dir, "2");
+  EXPECT_THAT(set.forgotten, ::testing::ElementsAre("3"));
+  const migrate::StatusReport repaired = migrate::Status(*conn_, dir);
+  EXPECT_EQ(repaired.State(), "OK");
+  EXPECT_EQ(repaired.current, "2");
+  EXPECT_EQ(Golang(), "2/clean ");
+}
+
+TEST_P(ExecutorApplyTest, HandEditedGolangVersionWithNoFileIsExplainedAndSetRepairsIt) {
+  const migrate::Dir dir = Write(Chain(2));
+  migrate::Apply(*conn_, dir);
+  conn_->Exec("UPDATE schema_migrations SET version = 99");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_THAT(status.Describe(), HasSubstr("no migration found for version 99"));
+  EXPECT_THROW(migrate::Apply(*conn_, dir), InputError);
+  migrate::SetVersion(*conn_, dir, "2");
+  EXPECT_EQ(migrate::Status(*conn_, dir).State(), "OK");
+  EXPECT_EQ(Golang(), "2/clean ");
+}
+
+TEST_P(ExecutorApplyTest, OutOfOrderFilesAreANonLinearHistoryUnlessAllowed) {
+  Files files = Chain(3);
+  Files without_2;
+  for (const auto& f : files) {
+    if (!f.first.starts_with("2_")) without_2.push_back(f);
+  }
+  migrate::Dir dir = Write(without_2);
+  migrate::Apply(*conn_, dir);
+  dir = Write(files);
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  ASSERT_EQ(status.problems.size(), 1u);
+  EXPECT_EQ(status.problems[0].kind, Problem::Kind::kOutOfOrder);
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "an out-of-order file was applied without the flag";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("non-linear history"));
+    EXPECT_THAT(e.what(), HasSubstr("--allow-out-of-order"));
+  }
+  EXPECT_FALSE(TableExists(*conn_, "t2"));
+  migrate::ApplyOptions options;
+  options.allow_out_of_order = true;
+  EXPECT_EQ(migrate::Apply(*conn_, dir, options).files.size(), 1u);
+  EXPECT_TRUE(TableExists(*conn_, "t2"));
+  EXPECT_EQ(Golang(), "3/clean ");
+}
+
+TEST_P(ExecutorApplyTest, NonCleanDatabaseIsRefusedWithoutBaseline) {
+  conn_->Exec("CREATE TABLE log (v integer)");
+  conn_->Exec("CREATE TABLE t1 (id integer)");
+  const migrate::Dir dir = Write(Chain(3));
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "applied on top of existing objects";
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("not clean"));
+    EXPECT_THAT(e.what(), HasSubstr("t1"));
+    EXPECT_THAT(e.what(), HasSubstr("--baseline"));
+  }
+  EXPECT_FALSE(TableExists(*conn_, "strata_schema_revisions"));
+
+  migrate::ApplyOptions options;
+  options.baseline = "1";
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir, options);
+  EXPECT_EQ(result.files.size(), 2u);
+  EXPECT_EQ(LogCount(), "2") << "the baseline version ran";
+  const std::string t = T(GetParam());
+  EXPECT_THAT(Revisions(), HasSubstr(fmt::format("1:baseline:0/3:{0}:{0}", t)));
+  EXPECT_THROW(migrate::Apply(*conn_, dir, options), InputError) << "baseline on history";
+}
+
+TEST_P(ExecutorApplyTest, BaselineMustNameAVersionOfTheDirectory) {
+  conn_->Exec("CREATE TABLE existing (id integer)");
+  const migrate::Dir dir = Write(Chain(2));
+  migrate::ApplyOptions options;
+  options.baseline = "7";
+  EXPECT_THROW(migrate::Apply(*conn_, dir, options), InputError);
+  EXPECT_FALSE(TableExists(*conn_, "strata_schema_revisions"));
+}
+
+TEST_P(ExecutorApplyTest, DryRunReportsWhatWouldRunAndChangesNothing) {
+  const migrate::Dir dir = Write(Chain(2));
+  migrate::ApplyOptions options;
+  options.dry_run = true;
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir, options);
+  ASSERT_EQ(result.files.size(), 2u);
+  EXPECT_THAT(result.files[1].sql,
+              ::testing::ElementsAre("CREATE TABLE t2 (id integer)", "INSERT INTO log VALUES (2)"));
+  EXPECT_FALSE(TableExists(*conn_, "log"));
+  EXPECT_FALSE(TableExists(*conn_, "strata_schema_revisions"));
+  EXPECT_FALSE(TableExists(*conn_, "schema_migrations"));
+}
+
+TEST_P(ExecutorApplyTest, AppliedFileEditedAfterwardsIsReported) {
+  Files files = Chain(2);
+  migrate::Dir dir = Write(files);
+  migrate::Apply(*conn_, dir);
+  files[0].second += "CREATE TABLE extra (id integer);\n";
+  dir = Write(files);
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  ASSERT_EQ(status.problems.size(), 1u);
+  EXPECT_EQ(status.problems[0].kind, Problem::Kind::kEdited);
+  EXPECT_THAT(status.problems[0].message, HasSubstr("1_step1.up.sql"));
+  EXPECT_THAT(migrate::Apply(*conn_, dir).notes,
+              ::testing::Contains(HasSubstr("edited after it was applied")));
+}
+
+TEST_P(ExecutorApplyTest, SetMarksVersionsAppliedOrPendingWithoutRunningThem) {
+  const migrate::Dir dir = Write(Chain(3));
+  const migrate::SetResult set = migrate::SetVersion(*conn_, dir, "2");
+  EXPECT_THAT(set.marked_applied, ::testing::ElementsAre("1", "2"));
+  EXPECT_FALSE(TableExists(*conn_, "log")) << "set ran a migration";
+  EXPECT_EQ(Golang(), "2/clean ");
+  EXPECT_EQ(migrate::Status(*conn_, dir).next, "3");
+
+  EXPECT_THAT(migrate::SetVersion(*conn_, dir, "none").marked_pending,
+              ::testing::ElementsAre("1", "2"));
+  EXPECT_EQ(Golang(), "");
+  EXPECT_EQ(migrate::Status(*conn_, dir).executed, 0);
+  EXPECT_THROW(migrate::SetVersion(*conn_, dir, "42"), InputError);
+}
+
+TEST_P(ExecutorApplyTest, TakesOverFromGolangMigrateAndNoticesItsDowns) {
+  const migrate::Dir dir = Write(Chain(3));
+  // What golang-migrate leaves after applying versions 1 and 2.
+  conn_->Exec(GetParam() == Dialect::kPostgres
+                  ? "CREATE TABLE schema_migrations (version bigint not null primary key, dirty "
+                    "boolean not null); INSERT INTO schema_migrations VALUES (2, false)"
+                  : "CREATE TABLE schema_migrations (version uint64,dirty bool); INSERT INTO "
+                    "schema_migrations VALUES (2, 0)");
+  conn_->Exec(
+      "CREATE TABLE log (v integer); CREATE TABLE t1 (id integer); CREATE TABLE t2 (id "
+      "integer); INSERT INTO log VALUES (1); INSERT INTO log VALUES (2)");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.current, "2");
+  EXPECT_EQ(status.next, "3");
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir);
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].version, "3");
+  EXPECT_THAT(result.notes, ::testing::Contains(HasSubstr("taken as applied by golang-migrate")));
+  EXPECT_THAT(Revisions(), HasSubstr("1:adopted"));
+  EXPECT_EQ(Golang(), "3/clean ");
+
+  // golang-migrate runs `down 2`: it reverts 3 and 2 and records version 1.
+  conn_->Exec("DROP TABLE t3; DROP TABLE t2; DELETE FROM log WHERE v > 1");
+  conn_->Exec("UPDATE schema_migrations SET version = 1");
+  EXPECT_EQ(migrate::Status(*conn_, dir).next, "2");
+  EXPECT_EQ(migrate::Apply(*conn_, dir).files.size(), 2u);
+  EXPECT_EQ(LogCount(), "3");
+}
+
+TEST_P(ExecutorApplyTest, DirtySchemaMigrationsLeftByAnotherToolStopsApplyUntilSet) {
+  const migrate::Dir dir = Write(Chain(3));
+  migrate::Apply(*conn_, dir, {.limit = 1});
+  conn_->Exec(GetParam() == Dialect::kPostgres
+                  ? "UPDATE schema_migrations SET version = 2, dirty = true"
+                  : "UPDATE schema_migrations SET version = 2, dirty = 1");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.State(), "DIRTY");
+  EXPECT_THAT(status.Describe(), HasSubstr("marks version 2 dirty"));
+  EXPECT_THROW(migrate::Apply(*conn_, dir), InputError);
+  migrate::SetVersion(*conn_, dir, "1");
+  EXPECT_EQ(migrate::Apply(*conn_, dir).files.size(), 2u);
+}
+
+TEST_P(ExecutorApplyTest, FilesThatManageTheirOwnTransactionsRunOutsideOne) {
+  Files files = Chain(1);
+  files.emplace_back("2_own.up.sql",
+                     "BEGIN;\nCREATE TABLE own (id integer);\nINSERT INTO log VALUES (2);\n"
+                     "COMMIT;\n");
+  const migrate::Dir dir = Write(files);
+  migrate::ApplyOptions all;
+  all.tx_mode = TxMode::kAll;
+  EXPECT_THROW(migrate::Apply(*conn_, dir, all), InputError);
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir);
+  ASSERT_EQ(result.files.size(), 2u);
+  EXPECT_TRUE(result.files[1].no_tx);
+  EXPECT_TRUE(TableExists(*conn_, "own"));
+  EXPECT_EQ(LogCount(), "2");
+  EXPECT_EQ(migrate::Status(*conn_, dir).State(), "OK");
+}
+
+std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
+  return std::string(DialectName(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Executor, ExecutorApplyTest,
+                         ::testing::Values(Dialect::kPostgres, Dialect::kSqlite), DialectParamName);
+
+TEST(ExecutorPostgresTest, StatementsThatRefuseATransactionRunAloneWithExactProgress) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  const migrate::Dir mdir =
+      WriteMigrations(dir.path(), {{"1_t.up.sql", "CREATE TABLE t (id integer);\n"},
+                                   {"2_index.up.sql",
+                                    "-- strata:txmode none\n"
+                                    "CREATE INDEX CONCURRENTLY t_id ON t (id);\n"
+                                    "VACUUM t;\n"
+                                    "CREATE INDEX CONCURRENTLY t_id ON t (id);\n"}});
+  try {
+    migrate::Apply(*conn, mdir);
+    FAIL() << "creating the index twice succeeded";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("line 4"));
+    EXPECT_THAT(e.what(), HasSubstr("already exists"));
+  }
+  EXPECT_EQ(QueryValue(*conn, "SELECT applied FROM strata_schema_revisions WHERE version = '2'"),
+            "2");
+  EXPECT_EQ(
+      QueryValue(*conn, "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_id'::regclass"),
+      "t");
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,331 @@
+// End-to-end tests of `strata migrate apply | down | status | set`: the real binary, as a user or
+// a deployment runs it — concurrent processes, processes killed mid-file, and bad input.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/databases.hpp"
+#include "support/migration_files.hpp"
+
+namespace strata {
+namespace {
+
+using testing::Files;
+using ::testing::HasSubstr;
+using testing::QueryValue;
+using testing::RunCommand;
+using testing::TableExists;
+using testing::TempDatabase;
+using testing::TempDir;
+using testing::WriteMigrations;
+
+struct Result {
+  int status;
+  std::string output;
+};
+
+Result Strata(const std::string& args) {
+  Result r;
+  r.status = RunCommand(std::string(STRATA_CLI) + " " + args + " </dev/null", &r.output);
+  return r;
+}
+
+std::string Q(const std::string& s) { return "'" + s + "'"; }
+
+// Versions 1..n: version 1 creates `log`; every version logs its number.
+Files Logging(int n) {
+  Files files;
+  files.emplace_back("1_log.up.sql",
+                     "CREATE TABLE log (v integer);\nINSERT INTO log VALUES (1);\n");
+  files.emplace_back("1_log.down.sql", "DROP TABLE log;\n");
+  for (int k = 2; k <= n; ++k) {
+    files.emplace_back(
+        fmt::format("{}_v{}.up.sql", k, k),
+        fmt::format("CREATE TABLE t{} (id integer);\nINSERT INTO log VALUES ({});\n", k, k));
+    files.emplace_back(fmt::format("{}_v{}.down.sql", k, k),
+                       fmt::format("DROP TABLE t{};\nDELETE FROM log WHERE v = {};\n", k, k));
+  }
+  return files;
+}
+
+class ExecutorCliTest : public ::testing::TestWithParam<Dialect> {
+ protected:
+  ExecutorCliTest() : db_(GetParam()), conn_(db_.Connect()) {}
+  std::string Flags() const { return fmt::format("--url {} --dir {}", Q(db_.url()), Q(Dir())); }
+  std::string Dir() const { return "file://" + dir_.path().string(); }
+  std::string Value(const std::string& sql) { return QueryValue(*conn_, sql); }
+
+  TempDatabase db_;
+  std::unique_ptr<Conn> conn_;
+  TempDir dir_;
+};
+
+TEST_P(ExecutorCliTest, ApplyStatusDownSetPrintALinePerFileAndExitZero) {
+  WriteMigrations(dir_.path(), Logging(3));
+  Result r = Strata("migrate apply 2 " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("applied 1_log.up.sql (version 1): 2 statements in"));
+  EXPECT_THAT(r.output, HasSubstr("applied 2_v2.up.sql (version 2)"));
+  EXPECT_THAT(r.output, HasSubstr("the database is at version 2"));
+
+  r = Strata("migrate status " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("PENDING"));
+  EXPECT_THAT(r.output, HasSubstr("next version:    3 (v3)"));
+
+  r = Strata("migrate apply --dry-run " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("CREATE TABLE t3 (id integer);"));
+  EXPECT_FALSE(TableExists(*conn_, "t3"));
+
+  r = Strata("migrate apply --log json " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["to"], "3");
+  EXPECT_EQ(j["files"].size(), 1u);
+  EXPECT_EQ(j["files"][0]["statements"], 2);
+
+  r = Strata("migrate down " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("reverted 3_v3.down.sql"));
+  EXPECT_FALSE(TableExists(*conn_, "t3"));
+
+  r = Strata("migrate set 3 " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("recorded at version 3"));
+  EXPECT_FALSE(TableExists(*conn_, "t3")) << "set ran a file";
+}
+
+TEST_P(ExecutorCliTest, TamperedSumIsRefusedAndNothingRuns) {
+  WriteMigrations(dir_.path(), Logging(2));
+  std::ofstream(dir_.path() / "2_v2.up.sql", std::ios::app) << "DROP TABLE log;\n";
+  const Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("2_v2.up.sql"));
+  EXPECT_THAT(r.output, HasSubstr("strata migrate hash"));
+  EXPECT_FALSE(TableExists(*conn_, "log"));
+}
+
+TEST_P(ExecutorCliTest, MalformedFileNamesAreRefused) {
+  WriteMigrations(dir_.path(), Logging(1));
+  std::ofstream(dir_.path() / "two_oops.up.sql") << "CREATE TABLE x (id integer);\n";
+  const Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("two_oops.up.sql"));
+  EXPECT_FALSE(TableExists(*conn_, "log"));
+}
+
+TEST_P(ExecutorCliTest, DuplicateVersionsAreRefused) {
+  Files files = Logging(1);
+  files.emplace_back("1_other.up.sql", "CREATE TABLE x (id integer);\n");
+  for (const auto& [name, text] : files) std::ofstream(dir_.path() / name) << text;
+  const Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("1_other.up.sql"));
+  EXPECT_FALSE(TableExists(*conn_, "log"));
+}
+
+TEST_P(ExecutorCliTest, MissingDirectoryIsAClearError) {
+  const Result r = Strata(
+      fmt::format("migrate apply --url {} --dir file:///nonexistent/migrations", Q(db_.url())));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("/nonexistent/migrations"));
+}
+
+TEST_P(ExecutorCliTest, SqlErrorNamesFileLineAndStatementAndLeavesNothingHalfApplied) {
+  Files files = Logging(2);
+  files.emplace_back("3_bad.up.sql",
+                     "CREATE TABLE t3 (id integer);\n\n-- the next one fails\nINSERT INTO nowhere "
+                     "VALUES (1);\n");
+  WriteMigrations(dir_.path(), files);
+  Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("3_bad.up.sql failed at line 4"));
+  EXPECT_THAT(r.output, HasSubstr("INSERT INTO nowhere VALUES (1)"));
+  EXPECT_THAT(r.output, HasSubstr("strata migrate status"));
+  EXPECT_FALSE(TableExists(*conn_, "t3")) << "the failing file was half-applied";
+  EXPECT_EQ(Value("SELECT count(*) FROM log"), "2");
+  r = Strata("migrate status " + Flags());
+  EXPECT_THAT(r.output, HasSubstr("DIRTY"));
+  EXPECT_THAT(r.output, HasSubstr("3_bad.up.sql"));
+}
+
+TEST_P(ExecutorCliTest, NonCleanDatabaseWithoutBaselineIsRefused) {
+  // The database already has what version 1 creates, plus a table of its own.
+  conn_->Exec("CREATE TABLE legacy (id integer)");
+  conn_->Exec("CREATE TABLE log (v integer)");
+  WriteMigrations(dir_.path(), Logging(2));
+  Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("legacy"));
+  EXPECT_THAT(r.output, HasSubstr("--baseline VERSION"));
+  EXPECT_FALSE(TableExists(*conn_, "t2"));
+  EXPECT_FALSE(TableExists(*conn_, "strata_schema_revisions"));
+  r = Strata("migrate apply --baseline 1 " + Flags());
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("baseline: 1 version up to 1"));
+  EXPECT_TRUE(TableExists(*conn_, "t2"));
+  EXPECT_EQ(Value("SELECT count(*) FROM log"), "1") << "the baseline version ran";
+}
+
+TEST_P(ExecutorCliTest, UsageErrorsExitTwo) {
+  WriteMigrations(dir_.path(), Logging(1));
+  EXPECT_EQ(Strata("migrate apply --tx-mode sometimes " + Flags()).status, 2);
+  EXPECT_EQ(Strata("migrate apply --lock-timeout soon " + Flags()).status, 2);
+  EXPECT_EQ(Strata("migrate apply --dir " + Q(Dir())).status, 2) << "no --url";
+}
+
+TEST_P(ExecutorCliTest, HandEditedTrackingVersionIsExplainedAndSetRepairsIt) {
+  WriteMigrations(dir_.path(), Logging(3));
+  ASSERT_EQ(Strata("migrate apply " + Flags()).status, 0);
+  conn_->Exec("UPDATE schema_migrations SET version = 7");
+  Result r = Strata("migrate status " + Flags());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("no migration found for version 7"));
+  EXPECT_THAT(r.output, HasSubstr("strata migrate set"));
+  EXPECT_EQ(Strata("migrate apply " + Flags()).status, 1);
+  ASSERT_EQ(Strata("migrate set 3 " + Flags()).status, 0);
+  r = Strata("migrate status " + Flags());
+  EXPECT_THAT(r.output, HasSubstr("Migration status: OK"));
+  EXPECT_EQ(Strata("migrate apply " + Flags()).status, 0);
+}
+
+TEST_P(ExecutorCliTest, ConcurrentProcessesApplyEachFileExactlyOnce) {
+  const int processes = GetParam() == Dialect::kPostgres ? 8 : 4;
+  WriteMigrations(dir_.path(), Logging(20));
+  std::string script;
+  for (int i = 0; i < processes; ++i) {
+    script += fmt::format("( {} migrate apply {} >{}/out{} 2>&1; echo $? >{}/rc{} ) &\n",
+                          STRATA_CLI, Flags(), dir_.path().string(), i, dir_.path().string(), i);
+  }
+  script += "wait\n";
+  std::ofstream(dir_.path() / "run.sh") << script;
+  std::string output;
+  ASSERT_EQ(RunCommand("sh " + (dir_.path() / "run.sh").string(), &output), 0) << output;
+  int applied_lines = 0;
+  for (int i = 0; i < processes; ++i) {
+    std::string rc, out;
+    std::ifstream(dir_.path() / fmt::format("rc{}", i)) >> rc;
+    std::ifstream in(dir_.path() / fmt::format("out{}", i));
+    out.assign(std::istreambuf_iterator<char>(in), {});
+    EXPECT_EQ(rc, "0") << "process " << i << ":\n" << out;
+    for (size_t at = 0; (at = out.find("  applied ", at)) != std::string::npos; ++at) {
+      ++applied_lines;
+    }
+  }
+  EXPECT_EQ(applied_lines, 20) << "files were applied more than once, or not at all";
+  EXPECT_EQ(Value("SELECT count(*) FROM log"), "20");
+  EXPECT_EQ(Value("SELECT count(DISTINCT v) FROM log"), "20");
+  EXPECT_EQ(Value("SELECT count(*) FROM strata_schema_revisions WHERE error IS NULL AND "
+                  "execution_time IS NOT NULL AND applied = total"),
+            "20");
+  EXPECT_EQ(Value("SELECT count(*) FROM schema_migrations"), "1");
+}
+
+std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
+  return std::string(DialectName(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Executor, ExecutorCliTest,
+                         ::testing::Values(Dialect::kPostgres, Dialect::kSqlite), DialectParamName);
+
+// Starts `command` in the background (exec'd by sh, so the pid is the command's own).
+pid_t Spawn(const std::string& command) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+// Kills `strata migrate apply` with SIGKILL once its session runs pg_sleep, then ends the orphaned
+// server session (the server would notice the dead client only when the sleep ends).
+void KillDuringSleep(Conn& conn, const TempDatabase& db, const TempDir& dir) {
+  const pid_t pid = Spawn(fmt::format("{} migrate apply --url '{}' --dir '{}' >/dev/null 2>&1",
+                                      STRATA_CLI, db.url(), dir.path().string()));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (QueryValue(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name() +
+                              "' AND query LIKE 'SELECT pg_sleep%' AND state = 'active'") != "1") {
+    ASSERT_LT(std::chrono::steady_clock::now(), deadline) << "the sleep never started";
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  conn.Query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid "
+      "<> pg_backend_pid()",
+      {db.name()});
+  while (QueryValue(conn, "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db.name() +
+                              "' AND pid <> pg_backend_pid()") != "0") {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+TEST(ExecutorFaultTest, KilledInANoTxFileLeavesADirtyStateStatusExplainsAndARerunCompletes) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  Files files = Logging(1);
+  files.emplace_back("2_long.up.sql",
+                     "-- strata:txmode none\n"
+                     "CREATE TABLE k1 (id integer);\n"
+                     "SELECT pg_sleep(3);\n"
+                     "CREATE TABLE k2 (id integer);\n");
+  WriteMigrations(dir.path(), files);
+  KillDuringSleep(*conn, db, dir);
+
+  const std::string flags = fmt::format("--url '{}' --dir '{}'", db.url(), dir.path().string());
+  Result r = Strata("migrate status " + flags);
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("DIRTY"));
+  EXPECT_THAT(r.output, HasSubstr("was interrupted"));
+  EXPECT_THAT(r.output, HasSubstr("resumes at statement 2 (line 3)"));
+  EXPECT_EQ(QueryValue(*conn, "SELECT dirty FROM schema_migrations"), "t");
+  EXPECT_TRUE(TableExists(*conn, "k1"));
+
+  r = Strata("migrate apply " + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("resumed after 1 already applied"));
+  EXPECT_TRUE(TableExists(*conn, "k2"));
+  EXPECT_THAT(Strata("migrate status " + flags).output, HasSubstr("Migration status: OK"));
+  EXPECT_EQ(QueryValue(*conn, "SELECT version || '/' || dirty FROM schema_migrations"), "2/false");
+}
+
+TEST(ExecutorFaultTest, KilledInATransactionalFileIsRolledBackAndARerunCompletes) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  Files files = Logging(1);
+  files.emplace_back("2_long.up.sql",
+                     "CREATE TABLE k1 (id integer);\n"
+                     "SELECT pg_sleep(30);\n");
+  WriteMigrations(dir.path(), files);
+  KillDuringSleep(*conn, db, dir);
+
+  const std::string flags = fmt::format("--url '{}' --dir '{}'", db.url(), dir.path().string());
+  Result r = Strata("migrate status " + flags);
+  EXPECT_THAT(r.output, HasSubstr("DIRTY"));
+  EXPECT_THAT(r.output, HasSubstr("rolled back by the server"));
+  EXPECT_FALSE(TableExists(*conn, "k1"));
+
+  files.back().second = "CREATE TABLE k1 (id integer);\nSELECT pg_sleep(0.1);\n";
+  WriteMigrations(dir.path(), files);
+  r = Strata("migrate apply " + flags);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(TableExists(*conn, "k1"));
+  EXPECT_THAT(Strata("migrate status " + flags).output, HasSubstr("Migration status: OK"));
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,159 @@
+// The migration lock: golang-migrate's advisory lock key derived independently (Python's zlib) and
+// checked against what a running `strata migrate apply` holds in pg_locks; lock timeouts on
+// PostgreSQL and SQLite.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "migrate/lock.hpp"
+#include "strata/error.hpp"
+#include "strata/migrate/executor.hpp"
+#include "support/databases.hpp"
+#include "support/migration_files.hpp"
+
+namespace strata {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::QueryValue;
+using testing::RunCommand;
+using testing::TableExists;
+using testing::TempDatabase;
+using testing::TempDir;
+using testing::WriteMigrations;
+
+// golang-migrate's key computed by Python's zlib.crc32, independently of strata's CRC-32.
+std::int64_t PythonLockKey(const std::string& database, const std::string& schema) {
+  std::string output;
+  const int status = RunCommand(
+      fmt::format(
+          "python3 -c 'import sys, zlib; print((zlib.crc32(sys.argv[1].encode() + b\"\\0\" "
+          "+ sys.argv[2].encode() + b\"\\0schema_migrations\") * 1486364155) & 0xffffffff)' "
+          "'{}' '{}'",
+          database, schema),
+      &output);
+  EXPECT_EQ(status, 0) << output;
+  return std::stoll(output);
+}
+
+TEST(ExecutorLockTest, KeyEqualsGolangMigratesForKnownInputs) {
+  // Values from Python: (zlib.crc32(b"db\0public\0schema_migrations") * 1486364155) & 0xffffffff.
+  EXPECT_EQ(migrate::GolangMigrateLockKey("db", "public", "schema_migrations"), 4076486830);
+  EXPECT_EQ(migrate::GolangMigrateLockKey("/db", "public", "schema_migrations"), 1759583337);
+  EXPECT_EQ(migrate::Crc32("123456789"), 0xCBF43926u) << "the CRC-32 check value";
+  for (const char* db : {"orders", "/orders", "ünïcode"}) {
+    EXPECT_EQ(migrate::GolangMigrateLockKey(db, "app", "schema_migrations"),
+              PythonLockKey(db, "app"))
+        << db;
+  }
+}
+
+// Starts `command` in the background (exec'd by sh, so the pid is the command's own).
+pid_t Spawn(const std::string& command) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+int Wait(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(ExecutorLockTest, ApplyHoldsGolangMigratesAdvisoryLockKeysForTheWholeRun) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  WriteMigrations(dir.path(), {{"1_slow.up.sql",
+                                "CREATE TABLE a (id integer);\n"
+                                "SELECT pg_sleep(2);\n"}});
+  const pid_t pid = Spawn(fmt::format("{} migrate apply --url '{}' --dir '{}' >/dev/null 2>&1",
+                                      STRATA_CLI, db.url(), dir.path().string()));
+  std::set<std::int64_t> held;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (held.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    held.clear();
+    for (const Row& r : conn->Query("SELECT (l.classid::bigint << 32) | l.objid::bigint FROM "
+                                    "pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
+                                    "l.locktype = 'advisory' AND l.granted AND "
+                                    "a.application_name = 'strata' AND a.datname = $1",
+                                    {db.name()})
+                            .rows) {
+      held.insert(std::stoll(*r[0]));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(Wait(pid), 0);
+  EXPECT_EQ(held, (std::set<std::int64_t>{PythonLockKey(db.name(), "public"),
+                                          PythonLockKey("/" + db.name(), "public")}));
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"), "0")
+      << "the lock outlived the run";
+}
+
+TEST(ExecutorLockTest, PostgresLockTimeoutNamesTheHolderAndRunsNothing) {
+  TempDatabase db(Dialect::kPostgres);
+  auto holder = db.Connect();
+  auto conn = db.Connect();
+  TempDir dir;
+  const migrate::Dir mdir =
+      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
+  const std::int64_t key = migrate::PostgresLockKeys(*holder)[0];
+  holder->Query("SELECT pg_advisory_lock($1)", {std::to_string(key)});
+  const std::string holder_pid = QueryValue(*holder, "SELECT pg_backend_pid()");
+  for (auto timeout : {std::chrono::milliseconds(0), std::chrono::milliseconds(300)}) {
+    migrate::ApplyOptions options;
+    options.lock_timeout = timeout;
+    try {
+      migrate::Apply(*conn, mdir, options);
+      FAIL() << "applied while another session held the lock";
+    } catch (const migrate::LockError& e) {
+      EXPECT_THAT(e.what(), HasSubstr("pid " + holder_pid));
+      EXPECT_THAT(e.what(), HasSubstr("--lock-timeout"));
+    }
+  }
+  EXPECT_FALSE(TableExists(*conn, "a"));
+  EXPECT_THAT(migrate::Status(*conn, mdir).Describe(), HasSubstr("in progress"));
+  holder->Query("SELECT pg_advisory_unlock($1)", {std::to_string(key)});
+  EXPECT_EQ(migrate::Apply(*conn, mdir).files.size(), 1u);
+}
+
+TEST(ExecutorLockTest, SqliteLockTimeoutNamesTheHolderAndRunsNothing) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  TempDir dir;
+  const migrate::Dir mdir =
+      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
+  const std::string lock_path = db.name() + ".strata-migrate-lock";
+  const int fd = open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(flock(fd, LOCK_EX), 0);
+  ASSERT_EQ(write(fd, "4242", 4), 4);
+  migrate::ApplyOptions options;
+  options.lock_timeout = std::chrono::milliseconds(200);
+  try {
+    migrate::Apply(*conn, mdir, options);
+    FAIL() << "applied while another process held the lock";
+  } catch (const migrate::LockError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("process 4242"));
+  }
+  EXPECT_FALSE(TableExists(*conn, "a"));
+  close(fd);
+  EXPECT_EQ(migrate::Apply(*conn, mdir).files.size(), 1u);
+  std::filesystem::remove(lock_path);
+}
+
+}  // namespace
+}  // namespace strata
