@@ -30,22 +30,12 @@ void WriteDirectory() {
   fs::remove_all(g_dir);
   fs::create_directories(g_dir);
   for (int k = 1; k <= kFiles; ++k) {
-    std::string up = fmt::format(
-        "CREATE TABLE t{0} (id bigint PRIMARY KEY, parent_id bigint, name varchar(100) NOT NULL, "
-        "email text, score numeric(10,2) DEFAULT 0, active boolean NOT NULL DEFAULT true, "
-        "created_at timestamptz NOT NULL DEFAULT now(), payload jsonb, tags text[], code "
-        "char(8));\n"
-        "CREATE INDEX t{0}_name_idx ON t{0} (name);\n"
-        "CREATE UNIQUE INDEX t{0}_email_idx ON t{0} (email) WHERE email IS NOT NULL;\n"
-        "INSERT INTO t{0} (id, name, email) VALUES (1, 'a', 'a@example.com'), (2, 'b', NULL), "
-        "(3, 'c', 'c@example.com');\n",
-        k);
-    if (k > 1) {
-      up += fmt::format(
-          "ALTER TABLE t{0} ADD CONSTRAINT t{0}_parent_fk FOREIGN KEY (parent_id) "
-          "REFERENCES t{1} (id) ON DELETE SET NULL;\n",
-          k, k - 1);
-    }
+    std::string up = TableDdl(k) + fmt::format(
+                                       "INSERT INTO t{} (id, name, email) VALUES (1, 'a', "
+                                       "'a@example.com'), (2, 'b', NULL), (3, 'c', "
+                                       "'c@example.com');\n",
+                                       k);
+    if (k > 1) up += ForeignKeyDdl(k);
     const std::string name = fmt::format("{:04}_table{}.up.sql", k, k);
     std::ofstream(g_dir / name) << up;
     std::ofstream(g_dir / fmt::format("{:04}_table{}.down.sql", k, k))
@@ -67,23 +57,11 @@ void Setup() {
                                                               : std::string("psql");
 }
 
-// A new empty database. (support.hpp's CreateDatabase sends DROP and CREATE DATABASE in one
-// string, which PostgreSQL refuses: neither may run in the implicit transaction that makes.)
-std::string FreshDatabase() {
-  const std::string name = fmt::format("strata_bench_apply_{}", g_database++);
-  auto admin = Connect(AdminUrl());
-  admin->Exec(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", name));
-  admin->Exec(fmt::format("CREATE DATABASE {}", name));
-  Url url = Url::Parse(AdminUrl());
-  url.database = name;
-  return url.ToString();
-}
-
 // Times `command(url)` on a fresh database; creating the database is not timed.
 template <typename Command>
 void TimeOnFreshDatabase(benchmark::State& state, Command command) {
   for (auto _ : state) {
-    const std::string url = FreshDatabase();
+    const std::string url = CreateDatabase(fmt::format("strata_bench_apply_{}", g_database++));
     const std::string line = command(url);
     const auto start = std::chrono::steady_clock::now();
     RunOrDie(line);
@@ -140,5 +118,5 @@ int main(int argc, char** argv) {
   }
   std::filesystem::remove_all(g_dir);
   benchmark::Shutdown();
-  return 0;
+  return reporter.failed() ? 1 : 0;
 }

@@ -4,6 +4,7 @@
 // expressions), so two models from the same dialect compare by plain equality.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct Column {
   bool nullable = true;
   std::optional<std::string> default_expr;   // normalized expression text
   Identity identity = Identity::kNone;
+  // START WITH and INCREMENT BY of an identity column's sequence (PostgreSQL). Its other options
+  // (MINVALUE, MAXVALUE, CACHE, CYCLE, SEQUENCE NAME) are reported as unsupported when not the
+  // defaults.
+  std::int64_t identity_start = 1;
+  std::int64_t identity_increment = 1;
   std::optional<std::string> generated;      // expression of a STORED generated column
   bool generated_virtual = false;            // SQLite VIRTUAL generated column
   std::string collation;                     // empty: the type's default collation
@@ -36,6 +42,11 @@ struct IndexPart {
   bool desc = false;
   // Only set when not the default for the direction (NULLS LAST for ASC, NULLS FIRST for DESC).
   std::optional<bool> nulls_first;
+  // PostgreSQL: the part's COLLATE and operator class when not the defaults for its column or
+  // expression, as the server prints them (e.g. "\"C\"", "text_pattern_ops"); an operator class
+  // keeps its parameters: "gist_trgm_ops (siglen='32')".
+  std::string collation;
+  std::string opclass;
   bool operator==(const IndexPart&) const = default;
 };
 
@@ -57,6 +68,9 @@ struct Index {
 struct PrimaryKey {
   std::string name;  // constraint name (PostgreSQL); may be empty on SQLite
   std::vector<std::string> columns;
+  // SQLite: per column, whether the key's index orders it DESC; empty when all are ascending. A
+  // one-column `INTEGER PRIMARY KEY DESC` is a real key index, not an alias of the rowid.
+  std::vector<bool> desc;
   bool autoincrement = false;  // SQLite AUTOINCREMENT
   bool operator==(const PrimaryKey&) const = default;
 };
@@ -71,8 +85,11 @@ struct ForeignKey {
   std::vector<std::string> ref_columns;
   FkAction on_update = FkAction::kNoAction;
   FkAction on_delete = FkAction::kNoAction;
+  bool match_full = false;  // MATCH FULL (PostgreSQL); else MATCH SIMPLE
   bool deferrable = false;
   bool initially_deferred = false;
+  // PostgreSQL NOT VALID: rows present when the key was added were not checked.
+  bool not_valid = false;
   bool operator==(const ForeignKey&) const = default;
 };
 
@@ -80,6 +97,8 @@ struct Check {
   std::string name;
   std::string expr;  // normalized boolean expression, without the CHECK keyword
   bool no_inherit = false;
+  // PostgreSQL NOT VALID: rows present when the check was added were not checked.
+  bool not_valid = false;
   bool operator==(const Check&) const = default;
 };
 

@@ -10,6 +10,7 @@
 #include "strata/error.hpp"
 #include "strata/migrate/diff_dir.hpp"
 #include "strata/migrate/dir.hpp"
+#include "strata/migrate/state.hpp"
 
 namespace strata::cli {
 
@@ -79,7 +80,8 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
       const EnvConfig& env = ctx.Env();
       migrate::DiffDirOptions options;
       options.to = Required(opts->to, env.src, "--to");
-      const std::string dev_url = Required(opts->dev, env.dev, "--dev-url");
+      std::string dev_url = Required(opts->dev, env.dev, "--dev-url");
+      migrate::AlignScopes({&options.to, &dev_url});
       if (!opts->name.empty()) options.name = opts->name;
       options.sequence = opts->seq;
       options.indent = opts->indent ? *opts->indent : env.indent.value_or("");

@@ -97,10 +97,11 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--to", opts->to, "Desired state: database URL or file://schema.sql");
     cmd->add_option("--dev-url", opts->dev, "Clean dev database used to normalize file:// sources");
     cmd->callback([opts, &ctx] {
-      const std::string from = Required(opts->from, "", "--from");
-      const std::string to = Required(opts->to, ctx.Env().src, "--to");
-      const std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
+      std::string from = Required(opts->from, "", "--from");
+      std::string to = Required(opts->to, ctx.Env().src, "--to");
+      std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
       const Dialect dialect = DialectOf({from, to, dev_url});
+      migrate::AlignScopes({&from, &to, &dev_url});
       auto dev = ConnectDev(dev_url);
       const schema::Realm a = migrate::LoadState(from, dev.get());
       const schema::Realm b = migrate::LoadState(to, dev.get());
@@ -132,10 +133,11 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     cmd->add_flag("--dry-run", opts->dry_run, "Print the plan without applying it");
     cmd->add_flag("--auto-approve", opts->auto_approve, "Apply without asking for confirmation");
     cmd->callback([opts, &ctx] {
-      const std::string url = Required(opts->url, ctx.Env().url, "--url");
-      const std::string to = Required(opts->to, ctx.Env().src, "--to");
-      const std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
+      std::string url = Required(opts->url, ctx.Env().url, "--url");
+      std::string to = Required(opts->to, ctx.Env().src, "--to");
+      std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
       const Dialect dialect = DialectOf({url, to, dev_url});
+      migrate::AlignScopes({&url, &to, &dev_url});
       auto target = Connect(url);
       auto dev = ConnectDev(dev_url);
       const schema::Realm current = migrate::Inspect(*target);

@@ -9,6 +9,7 @@
 #include <ctime>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "migrate/file_io.hpp"
@@ -297,6 +298,32 @@ int CompareSegment(std::string_view a, std::string_view b) {
   return a.compare(b);
 }
 
+// `t` as a UTC YYYYMMDDHHMMSS version.
+std::string UtcStamp(std::time_t t) {
+  std::tm utc{};
+  gmtime_r(&t, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &utc);
+  return stamp;
+}
+
+// The time a YYYYMMDDHHMMSS version names; nullopt when it is not a valid UTC time (a sequence
+// number, or a hand-written "…0960").
+std::optional<std::time_t> ParseUtcStamp(const std::string& version) {
+  if (version.size() != 14 || !IsDigits(version)) return std::nullopt;
+  auto field = [&](size_t pos, size_t len) { return std::stoi(version.substr(pos, len)); };
+  std::tm tm{};
+  tm.tm_year = field(0, 4) - 1900;
+  tm.tm_mon = field(4, 2) - 1;
+  tm.tm_mday = field(6, 2);
+  tm.tm_hour = field(8, 2);
+  tm.tm_min = field(10, 2);
+  tm.tm_sec = field(12, 2);
+  const std::time_t t = timegm(&tm);
+  if (UtcStamp(t) != version) return std::nullopt;  // timegm normalized an out-of-range field
+  return t;
+}
+
 // `digits` + 1, keeping its width unless it overflows ("0009" → "0010", "99" → "100").
 std::string Increment(std::string digits) {
   for (size_t i = digits.size(); i-- > 0;) {
@@ -550,19 +577,22 @@ std::string Dir::NextVersion(bool sequence, std::chrono::system_clock::time_poin
     const int width = format_ == DirFormat::kFlyway ? 1 : format_ == DirFormat::kGoose ? 5 : 6;
     return fmt::format("{:0{}}", 1, width);
   }
-  // The integer part of the greatest version (flyway's 2.0.3 → 2), plus one.
+  // The version just after the greatest one: for a timestamp, the next second (so 20240102030459
+  // is followed by 20240102030500, a valid time); else the integer part (flyway's 2.0.3 → 2) plus
+  // one.
   std::string after;
   if (!migrations_.empty()) {
     const std::string& greatest = migrations_.back().version;
-    after = Increment(greatest.substr(0, greatest.find('.')));
-    if (!sequence) after.erase(0, std::min(after.find_first_not_of('0'), after.size() - 1));
+    const std::optional<std::time_t> time = sequence ? std::nullopt : ParseUtcStamp(greatest);
+    if (time) {
+      after = UtcStamp(*time + 1);
+    } else {
+      after = Increment(greatest.substr(0, greatest.find('.')));
+      if (!sequence) after.erase(0, std::min(after.find_first_not_of('0'), after.size() - 1));
+    }
   }
   if (sequence) return after;
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm utc{};
-  gmtime_r(&t, &utc);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &utc);
+  const std::string stamp = UtcStamp(std::chrono::system_clock::to_time_t(now));
   if (after.empty() || CompareVersions(stamp, after) >= 0) return stamp;
   return after;
 }

@@ -438,16 +438,15 @@ std::vector<Problem> Ledger::Problems() const {
   return out;
 }
 
-// A database with no history must be empty: files run on top of existing objects would fail
-// half-way or, worse, succeed on a schema they were not written for.
-void RequireCleanTarget(Conn& conn, const std::string& tracking_schema) {
+// A database with no history must be empty (Inspect leaves the tracking tables out): files run
+// on top of existing objects would fail half-way or, worse, succeed on a schema they were not
+// written for.
+void RequireCleanTarget(Conn& conn) {
   const schema::Realm realm = Inspect(conn);
   std::vector<std::string> found;
   for (const schema::Schema& s : realm.schemas) {
     for (const schema::Table& t : s.tables) {
-      const bool tracking = (s.name == tracking_schema || conn.dialect() == Dialect::kSqlite) &&
-                            (t.name == "strata_schema_revisions" || t.name == "schema_migrations");
-      if (!tracking) found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
+      found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
     }
     for (const auto& e : s.enums)
       found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
@@ -784,7 +783,7 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
         fmt::format("baseline: {} up to {} recorded as applied without running them",
                     Plural(baseline.size(), "version"), b->version));
   } else if (!ledger.HasHistory()) {
-    RequireCleanTarget(conn, ledger.tracking().schema());
+    RequireCleanTarget(conn);
   }
 
   std::vector<Step> steps;

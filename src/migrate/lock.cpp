@@ -12,6 +12,7 @@
 #include <cstring>
 #include <thread>
 
+#include "migrate/revisions.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/executor.hpp"
 
@@ -22,7 +23,6 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::uint32_t kGolangMigrateSalt = 1486364155;
-constexpr std::string_view kGolangMigrateTable = "schema_migrations";
 // How often a SQLite lock file is polled while another process holds it.
 constexpr milliseconds kPollInterval{20};
 
@@ -110,8 +110,8 @@ std::vector<std::int64_t> PostgresLockKeys(Conn& conn) {
   }
   const std::string database = Value(rows, 0, 0);
   const std::string schema = Value(rows, 0, 1);
-  return {GolangMigrateLockKey(database, schema, kGolangMigrateTable),
-          GolangMigrateLockKey("/" + database, schema, kGolangMigrateTable)};
+  return {GolangMigrateLockKey(database, schema, kGolangTable),
+          GolangMigrateLockKey("/" + database, schema, kGolangTable)};
 }
 
 MigrationLock::MigrationLock(Conn& conn, milliseconds timeout) : conn_(conn) {

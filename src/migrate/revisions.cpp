@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
@@ -14,9 +15,6 @@
 
 namespace strata::migrate {
 namespace {
-
-constexpr std::string_view kRevisionsTable = "strata_schema_revisions";
-constexpr std::string_view kGolangTable = "schema_migrations";
 
 const std::optional<std::string>& Cell(const Row& row, size_t col) {
   static const std::optional<std::string> kNull;
@@ -30,6 +28,22 @@ bool ToBool(const std::optional<std::string>& v) {
 }
 
 }  // namespace
+
+bool IsTrackingTable(const schema::Table& table) {
+  if (table.name == kRevisionsTable) return true;
+  if (table.name != kGolangTable || table.columns.size() != 2) return false;
+  // The types golang-migrate's postgres and sqlite3 drivers declare (SQLite keeps them as
+  // written, in any case).
+  auto is = [](const schema::Column& c, std::string_view name,
+               std::initializer_list<std::string_view> types) {
+    if (c.name != name) return false;
+    std::string type = c.type;
+    for (char& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
+  return is(table.columns[0], "version", {"bigint", "uint64"}) &&
+         is(table.columns[1], "dirty", {"boolean", "bool"});
+}
 
 std::int64_t GolangVersionNumber(std::string_view version) {
   std::int64_t n = 0;

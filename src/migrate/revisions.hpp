@@ -11,8 +11,17 @@
 #include <vector>
 
 #include "strata/driver.hpp"
+#include "strata/schema.hpp"
 
 namespace strata::migrate {
+
+inline constexpr std::string_view kRevisionsTable = "strata_schema_revisions";
+inline constexpr std::string_view kGolangTable = "schema_migrations";
+
+// Whether `table` is a tracking table: strata_schema_revisions, or a schema_migrations with
+// exactly golang-migrate's columns (version bigint, dirty boolean; a user's table of that name
+// with other columns is not). migrate::Inspect leaves them out: they are not the user's schema.
+bool IsTrackingTable(const schema::Table& table);
 
 // One row of strata_schema_revisions.
 //   kind            "applied" (run by strata), "baseline" (--baseline), "adopted" (golang-migrate's
@@ -66,8 +75,6 @@ class Tracking {
   const std::optional<GolangVersion>& golang() const { return golang_; }
   // Rows in schema_migrations: golang-migrate keeps exactly one (or none).
   int golang_rows() const { return golang_rows_; }
-  // The current schema (PostgreSQL) the tables live in, for messages; "main" on SQLite.
-  const std::string& schema() const { return schema_; }
 
   // SQL text that changes the tables; callers join several into one Exec, inside a transaction
   // they control or wrapped by Atomic().

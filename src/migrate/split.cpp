@@ -44,10 +44,15 @@ std::vector<ScriptStatement> SplitStatements(std::string_view s) {
   bool prev_begin = false;                // the previous word was BEGIN
   int words = 0;                          // words seen in the statement so far
   std::string_view first_word;
+  // Lines are counted from the previous statement on, so splitting stays linear in the script.
+  int line = 1;
+  size_t line_counted_to = 0;
 
   auto flush = [&] {
     if (start != std::string_view::npos) {
-      out.push_back({std::string(s.substr(start, end - start)), LineAt(s, start), start});
+      line += static_cast<int>(std::count(s.begin() + line_counted_to, s.begin() + start, '\n'));
+      line_counted_to = start;
+      out.push_back({std::string(s.substr(start, end - start)), line, start});
     }
     start = std::string_view::npos;
     depth = 0;

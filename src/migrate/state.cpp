@@ -12,6 +12,7 @@
 #include "dialect/dialect.hpp"
 #include "migrate/dev.hpp"
 #include "migrate/file_io.hpp"
+#include "migrate/revisions.hpp"
 #include "migrate/split.hpp"
 #include "strata/error.hpp"
 
@@ -60,11 +61,38 @@ bool HoldsTransactionControl(std::string_view sql) {
   return false;
 }
 
+// Runs a PostgreSQL script in one request under a savepoint, or returns false with nothing of it
+// left: a round trip per statement is most of the time a replay takes. Outside a transaction the
+// savepoint fails (25P01) and the caller goes statement by statement, as it must there (one
+// request would run the statements in an implicit transaction). After a failure inside one, going
+// statement by statement again names the failing line.
+bool ExecInOneRequest(Conn& conn, std::string_view script) {
+  try {
+    // A request of its own: a syntax error anywhere in the next one fails it before it starts.
+    conn.Exec("SAVEPOINT strata_script");
+  } catch (const SqlError&) {
+    return false;
+  }
+  try {
+    // The newline ends a trailing -- comment; the ';' a last statement written without one.
+    conn.Exec(fmt::format("{}\n;RELEASE SAVEPOINT strata_script", script));
+    return true;
+  } catch (const SqlError&) {
+    conn.Exec("ROLLBACK TO SAVEPOINT strata_script");
+    return false;
+  }
+}
+
 }  // namespace
 
-schema::Realm Inspect(Conn& conn) { return dialect::Get(conn.dialect()).Inspect(conn); }
+schema::Realm Inspect(Conn& conn) {
+  schema::Realm realm = dialect::Get(conn.dialect()).Inspect(conn);
+  for (schema::Schema& s : realm.schemas) std::erase_if(s.tables, IsTrackingTable);
+  return realm;
+}
 
 void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) {
+  if (conn.dialect() == Dialect::kPostgres && ExecInOneRequest(conn, script)) return;
   dialect::Get(conn.dialect()).ExecScript(conn, script, source_name);
 }
 
@@ -94,6 +122,25 @@ void RequireClean(Conn& conn, std::string_view role) {
       "the {} database {} is not clean: it holds {}. Use an empty database, or empty this one "
       "with `strata schema clean --url URL`",
       role, conn.url().Redacted(), list));
+}
+
+void AlignScopes(std::initializer_list<std::string*> sources) {
+  auto postgres = [](const std::string& source) {
+    return source.starts_with("postgres://") || source.starts_with("postgresql://");
+  };
+  std::string scope;
+  for (const std::string* source : sources) {
+    if (postgres(*source)) scope = Url::Parse(*source).SearchPath();
+    if (!scope.empty()) break;
+  }
+  if (scope.empty()) return;
+  for (std::string* source : sources) {
+    if (!postgres(*source)) continue;
+    Url url = Url::Parse(*source);
+    if (!url.SearchPath().empty()) continue;
+    url.params["search_path"] = scope;
+    *source = url.ToString();
+  }
 }
 
 void Replay(Conn& dev, const Dir& dir, std::string_view until) {

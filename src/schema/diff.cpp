@@ -24,7 +24,10 @@ std::uint32_t ColumnDifferences(const Column& a, const Column& b, const DiffOpti
   if (!SameType(a.type, b.type, options)) what |= kColumnType;
   if (a.nullable != b.nullable) what |= kColumnNull;
   if (a.default_expr != b.default_expr) what |= kColumnDefault;
-  if (a.identity != b.identity) what |= kColumnIdentity;
+  if (a.identity != b.identity || a.identity_start != b.identity_start ||
+      a.identity_increment != b.identity_increment) {
+    what |= kColumnIdentity;
+  }
   if (a.generated != b.generated || a.generated_virtual != b.generated_virtual) {
     what |= kColumnGenerated;
   }

@@ -38,7 +38,11 @@ nlohmann::ordered_json ColumnJson(const Column& c) {
   j["type"] = c.type;
   j["null"] = c.nullable;
   if (c.default_expr) j["default"] = *c.default_expr;
-  if (c.identity != Identity::kNone) j["identity"] = IdentityName(c.identity);
+  if (c.identity != Identity::kNone) {
+    j["identity"] = IdentityName(c.identity);
+    SetIf(j, "identity_start", c.identity_start, std::int64_t{1});
+    SetIf(j, "identity_increment", c.identity_increment, std::int64_t{1});
+  }
   if (c.generated) {
     j["generated"] = {{"expr", *c.generated}, {"type", c.generated_virtual ? "VIRTUAL" : "STORED"}};
   }
@@ -60,6 +64,8 @@ nlohmann::ordered_json IndexJson(const Index& ix) {
     if (!p.expr.empty()) pj["expr"] = p.expr;
     SetIf(pj, "desc", p.desc);
     if (p.nulls_first) pj["nulls_first"] = *p.nulls_first;
+    SetIf(pj, "collation", p.collation);
+    SetIf(pj, "opclass", p.opclass);
     parts.push_back(pj);
   }
   if (!ix.include.empty()) j["include"] = ix.include;
@@ -78,6 +84,7 @@ nlohmann::ordered_json TableJson(const Table& t) {
     nlohmann::ordered_json pk;
     SetIf(pk, "name", t.primary_key->name);
     pk["columns"] = t.primary_key->columns;
+    if (!t.primary_key->desc.empty()) pk["desc"] = t.primary_key->desc;
     SetIf(pk, "autoincrement", t.primary_key->autoincrement);
     j["primary_key"] = pk;
   }
@@ -98,8 +105,10 @@ nlohmann::ordered_json TableJson(const Table& t) {
       f["references"] = ref;
       f["on_update"] = FkActionSql(fk.on_update);
       f["on_delete"] = FkActionSql(fk.on_delete);
+      SetIf(f, "match_full", fk.match_full);
       SetIf(f, "deferrable", fk.deferrable);
       SetIf(f, "initially_deferred", fk.initially_deferred);
+      SetIf(f, "not_valid", fk.not_valid);
       fks.push_back(f);
     }
   }
@@ -108,6 +117,7 @@ nlohmann::ordered_json TableJson(const Table& t) {
     for (const Check& c : t.checks) {
       nlohmann::ordered_json cj{{"name", c.name}, {"expr", c.expr}};
       SetIf(cj, "no_inherit", c.no_inherit);
+      SetIf(cj, "not_valid", c.not_valid);
       checks.push_back(cj);
     }
   }

@@ -55,14 +55,18 @@ std::string NormalizeSql(std::string_view sql) {
   return out;
 }
 
-std::vector<std::string> PostgresDump(const TempDatabase& db) {
+std::vector<std::string> PostgresDump(const TempDatabase& db,
+                                      const std::vector<std::string>& exclude_tables) {
   const char* bin = std::getenv("STRATA_TEST_PG_BIN");
   if (bin == nullptr || *bin == '\0') {
     throw std::runtime_error(
         "STRATA_TEST_PG_BIN is not set: run the tests under scripts/with-postgres (make test)");
   }
-  const std::string command =
+  std::string command =
       fmt::format("'{}/pg_dump' --schema-only --no-owner --no-privileges -d '{}'", bin, db.url());
+  for (const std::string& table : exclude_tables) {
+    command += fmt::format(" --exclude-table='*.\"{}\"'", table);
+  }
   std::string output;
   if (RunCommand(command, &output) != 0) {
     throw std::runtime_error(fmt::format("pg_dump failed for {}:\n{}", db.name(), output));
@@ -172,7 +176,7 @@ std::vector<std::string> SqliteForeignKeyLines(Conn& conn, const std::string& ta
   return lines;
 }
 
-std::vector<std::string> SqliteDump(Conn& conn) {
+std::vector<std::string> SqliteDump(Conn& conn, const std::vector<std::string>& exclude_tables) {
   const schema::Realm realm = migrate::Inspect(conn);
   std::vector<std::string> lines;
   const Rows others = conn.Query(
@@ -183,6 +187,9 @@ std::vector<std::string> SqliteDump(Conn& conn) {
       "ESCAPE '\\' ORDER BY name");
   for (const Row& t : tables.rows) {
     const std::string table = Value(t[0]);
+    if (std::find(exclude_tables.begin(), exclude_tables.end(), table) != exclude_tables.end()) {
+      continue;
+    }
     const Rows options = conn.Query("SELECT wr, strict FROM pragma_table_list(?1)", {table});
     const bool autoincrement = Upper(Value(t[1])).find("AUTOINCREMENT") != std::string::npos;
     lines.push_back(fmt::format("table {} without_rowid={} strict={} autoincrement={}", table,
@@ -227,8 +234,10 @@ std::vector<std::string> SqliteDump(Conn& conn) {
 
 }  // namespace
 
-std::vector<std::string> SchemaDump(const TempDatabase& db, Conn& conn) {
-  return conn.dialect() == Dialect::kPostgres ? PostgresDump(db) : SqliteDump(conn);
+std::vector<std::string> SchemaDump(const TempDatabase& db, Conn& conn,
+                                    const std::vector<std::string>& exclude_tables) {
+  return conn.dialect() == Dialect::kPostgres ? PostgresDump(db, exclude_tables)
+                                              : SqliteDump(conn, exclude_tables);
 }
 
 std::string DumpDiff(const std::vector<std::string>& a, const std::vector<std::string>& b,

@@ -19,7 +19,10 @@ namespace strata::testing {
 // by their columns), foreign keys and table options, plus what pragmas do not expose (CHECK
 // constraints, collations, generated-column expressions, DEFERRABLE) as migrate::Inspect reports
 // it.
-std::vector<std::string> SchemaDump(const TempDatabase& db, Conn& conn);
+// Tables named in `exclude_tables` (in any schema) are left out, with their indexes and
+// constraints.
+std::vector<std::string> SchemaDump(const TempDatabase& db, Conn& conn,
+                                    const std::vector<std::string>& exclude_tables = {});
 
 // A line diff of two dumps ("- " only in `a`, "+ " only in `b`), at most `max_lines` lines.
 std::string DumpDiff(const std::vector<std::string>& a, const std::vector<std::string>& b,

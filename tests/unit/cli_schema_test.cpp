@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "strata/migrate/changes.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
 
@@ -130,6 +131,59 @@ TEST_P(CliSchemaTest, DirtyDevDatabaseIsRefused) {
 INSTANTIATE_TEST_SUITE_P(Dialects, CliSchemaTest,
                          ::testing::Values(Dialect::kPostgres, Dialect::kSqlite),
                          [](const auto& info) { return std::string(DialectName(info.param)); });
+
+// A target scoped to a schema (search_path=public) and a dev database URL without a scope: the
+// dev side is inspected with the target's scope, so that type names and expressions read alike
+// (`mood`, not `public.mood`) and a schema just applied diffs as synced.
+TEST(CliScopeTest, ScopedTargetAndUnscopedDevCompareAlike) {
+  TempDatabase db(Dialect::kPostgres, "public");
+  TempDatabase dev(Dialect::kPostgres);
+  TempDir dir;
+  WriteFile(
+      dir.path() / "schema.sql",
+      "CREATE TYPE mood AS ENUM ('sad', 'ok');\n"
+      "CREATE TABLE people (id serial PRIMARY KEY, m mood NOT NULL DEFAULT 'ok', "
+      "tags mood[], CHECK (m <> 'sad'::mood));\n"
+      "CREATE TABLE pets (id bigserial PRIMARY KEY, owner integer REFERENCES people (id));\n");
+  const std::string schema = Q("file://" + (dir.path() / "schema.sql").string());
+  const std::string target = " --url " + Q(db.url()) + " --dev-url " + Q(dev.url());
+
+  Result r = Strata("schema apply --auto-approve" + target + " --to " + schema);
+  ASSERT_EQ(r.status, 0) << r.output;
+  // What the CLI avoids: normalized on the unscoped dev database, the desired state names its
+  // types qualified (public.mood) and differs from the scoped target.
+  {
+    auto dev_conn = dev.Connect();
+    auto db_conn = db.Connect();
+    const schema::Realm desired =
+        migrate::LoadState("file://" + (dir.path() / "schema.sql").string(), dev_conn.get());
+    EXPECT_FALSE(migrate::Diff(migrate::Inspect(*db_conn), desired).empty());
+  }
+  r = Strata("schema apply --dry-run" + target + " --to " + schema);
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Schemas are synced"), std::string::npos) << r.output;
+  r = Strata("schema diff --from " + Q(db.url()) + " --to " + schema + " --dev-url " +
+             Q(dev.url()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Schemas are synced"), std::string::npos) << r.output;
+
+  // The same database, once scoped and once whole.
+  Url whole = Url::Parse(db.url());
+  whole.params.erase("search_path");
+  r = Strata("schema diff --from " + Q(db.url()) + " --to " + Q(whole.ToString()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("Schemas are synced"), std::string::npos) << r.output;
+
+  // A migration directory written from the scoped database replays to it on the dev database.
+  TempDir migrations;
+  const std::string diff = "migrate diff --to " + Q(db.url()) + " --dev-url " + Q(dev.url()) +
+                           " --dir " + Q("file://" + migrations.path().string());
+  r = Strata(diff + " init");
+  ASSERT_EQ(r.status, 0) << r.output;
+  r = Strata(diff + " again");
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("in sync"), std::string::npos) << r.output;
+}
 
 TEST(CliErrorsTest, BadUrlsAndServers) {
   Result unsupported = Strata("schema inspect --url 'mysql://root:hunter2@localhost/db'");

@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "strata/migrate/dir.hpp"
 #include "support/databases.hpp"
@@ -71,6 +74,27 @@ TEST(DirVersion, TimestampAfterAVersionFromTheFuture) {
   testing::TempDir tmp;
   const Dir dir = WithVersions(tmp, DirFormat::kAtlas, {"99990101000000_x.sql"});
   EXPECT_EQ(dir.NextVersion(false, kNow), "99990101000001");
+}
+
+TEST(DirVersion, TimestampAfterACollisionIsAValidTime) {
+  // Bumping past a version within the same second carries into minutes, hours, days and years:
+  // "…0460" or "…1232…" would not be UTC times.
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"20240102030459", "20240102030500"},
+      {"20240102035959", "20240102040000"},
+      {"20240229235959", "20240301000000"},
+      {"20241231235959", "20250101000000"},
+  };
+  for (const auto& [greatest, next] : cases) {
+    testing::TempDir tmp;
+    const Dir dir = WithVersions(tmp, DirFormat::kGolangMigrate,
+                                 {(std::string(greatest) + "_a.up.sql").c_str()});
+    EXPECT_EQ(dir.NextVersion(false, kNow), next) << "after " << greatest;
+  }
+  // A greatest version that is no valid time (hand-written) is still exceeded.
+  testing::TempDir tmp;
+  const Dir dir = WithVersions(tmp, DirFormat::kGolangMigrate, {"99990101000060_a.up.sql"});
+  EXPECT_EQ(dir.NextVersion(false, kNow), "99990101000061");
 }
 
 TEST(DirVersion, Sequence) {

@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
 #include "support/migration_files.hpp"
 
@@ -196,6 +198,56 @@ TEST_P(ExecutorCliTest, HandEditedTrackingVersionIsExplainedAndSetRepairsIt) {
   r = Strata("migrate status " + Flags());
   EXPECT_THAT(r.output, HasSubstr("Migration status: OK"));
   EXPECT_EQ(Strata("migrate apply " + Flags()).status, 0);
+}
+
+// After `migrate apply` the database holds strata_schema_revisions and schema_migrations; they
+// belong to the tools, so inspecting and diffing the database must not see them.
+TEST_P(ExecutorCliTest, TrackingTablesAreNotPartOfTheSchema) {
+  WriteMigrations(dir_.path(), Logging(2));
+  ASSERT_EQ(Strata("migrate apply " + Flags()).status, 0);
+  ASSERT_TRUE(TableExists(*conn_, "schema_migrations"));
+  ASSERT_TRUE(TableExists(*conn_, "strata_schema_revisions"));
+
+  Result r = Strata("schema inspect --format json --url " + Q(db_.url()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("\"t2\""));
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("schema_migrations")));
+  EXPECT_THAT(r.output, ::testing::Not(HasSubstr("strata_schema_revisions")));
+
+  TempDatabase dev(GetParam());
+  std::ofstream(dir_.path() / "schema.sql")
+      << "CREATE TABLE log (v integer);\nCREATE TABLE t2 (id integer);\n";
+  r = Strata("schema diff --from " + Q(db_.url()) + " --to " +
+             Q("file://" + (dir_.path() / "schema.sql").string()) + " --dev-url " + Q(dev.url()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("Schemas are synced"));
+
+  TempDir fresh;
+  r = Strata("migrate diff init --to " + Q(db_.url()) + " --dev-url " + Q(dev.url()) + " --dir " +
+             Q("file://" + fresh.path().string()));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::string written;
+  for (const auto& entry : std::filesystem::directory_iterator(fresh.path())) {
+    std::ifstream in(entry.path());
+    written.append(std::istreambuf_iterator<char>(in), {});
+  }
+  EXPECT_THAT(written, HasSubstr("t2"));
+  EXPECT_THAT(written, ::testing::Not(HasSubstr("schema_migrations")));
+  EXPECT_THAT(written, ::testing::Not(HasSubstr("strata_schema_revisions")));
+}
+
+// Only a schema_migrations shaped as golang-migrate's is a tracking table: a user's table of that
+// name stays part of the schema.
+TEST_P(ExecutorCliTest, AUserTableNamedSchemaMigrationsIsKept) {
+  conn_->Exec("CREATE TABLE schema_migrations (version bigint, dirty boolean, note text)");
+  const schema::Realm realm = migrate::Inspect(*conn_);
+  ASSERT_EQ(realm.schemas.size(), 1u);
+  ASSERT_EQ(realm.schemas[0].tables.size(), 1u);
+  EXPECT_EQ(realm.schemas[0].tables[0].name, "schema_migrations");
+  WriteMigrations(dir_.path(), Logging(1));
+  const Result r = Strata("migrate apply " + Flags());
+  EXPECT_EQ(r.status, 1) << "a database holding a user table is not clean";
+  EXPECT_THAT(r.output, HasSubstr(".\"schema_migrations\""));
 }
 
 TEST_P(ExecutorCliTest, ConcurrentProcessesApplyEachFileExactlyOnce) {

@@ -7,20 +7,16 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
-#include <fstream>
-#include <map>
+#include <memory>
 #include <set>
-#include <sstream>
-#include <stdexcept>
 
 #include "strata/error.hpp"
 #include "strata/migrate/changes.hpp"
 #include "strata/migrate/plan.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
+#include "support/scenarios.hpp"
 #include "support/schema_dump.hpp"
 
 namespace strata {
@@ -28,58 +24,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::DumpDiff;
+using testing::ReadFile;
+using testing::Scenario;
 using testing::SchemaDump;
 using testing::TempDatabase;
-
-struct Scenario {
-  Dialect dialect;
-  std::string group;  // "common", "postgres" or "sqlite": the folder it sits in
-  std::string name;
-  fs::path dir;
-};
-
-void PrintTo(const Scenario& s, std::ostream* os) {
-  *os << DialectName(s.dialect) << ":" << s.group << "/" << s.name;
-}
-
-std::string ScenarioTestName(const ::testing::TestParamInfo<Scenario>& info) {
-  const Scenario& s = info.param;
-  std::string name = std::string(DialectName(s.dialect)) + "_";
-  if (s.group == "common") name += "common_";
-  for (char c : s.name) name.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-  return name;
-}
-
-std::vector<Scenario> ListScenarios() {
-  const fs::path root = fs::path(STRATA_SOURCE_DIR) / "tests" / "scenarios";
-  const std::vector<std::pair<std::string, std::vector<Dialect>>> groups = {
-      {"common", {Dialect::kPostgres, Dialect::kSqlite}},
-      {"postgres", {Dialect::kPostgres}},
-      {"sqlite", {Dialect::kSqlite}},
-  };
-  std::vector<Scenario> out;
-  for (const auto& [group, dialects] : groups) {
-    std::error_code ec;
-    if (!fs::is_directory(root / group, ec)) continue;
-    std::vector<fs::path> dirs;
-    for (const auto& entry : fs::directory_iterator(root / group)) {
-      if (entry.is_directory()) dirs.push_back(entry.path());
-    }
-    std::sort(dirs.begin(), dirs.end());
-    for (Dialect d : dialects) {
-      for (const fs::path& dir : dirs) out.push_back({d, group, dir.filename().string(), dir});
-    }
-  }
-  return out;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path.string());
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
 
 std::string PlanText(const migrate::Plan& plan) {
   std::string out = "plan:\n";
@@ -112,66 +60,15 @@ void Apply(Conn& conn, const std::vector<migrate::Statement>& statements) {
   }
 }
 
-// The rows of every table, each value in its text form, for the data oracle.
-struct TableRows {
-  std::vector<std::string> columns;
-  std::vector<Row> rows;
-};
-using TableKey = std::pair<std::string, std::string>;  // schema, table
-
-std::string Qualified(Dialect d, const TableKey& key) {
-  return d == Dialect::kPostgres ? QuoteIdent(key.first) + "." + QuoteIdent(key.second)
-                                 : QuoteIdent(key.second);
-}
-
-std::map<TableKey, TableRows> Snapshot(Conn& conn, const schema::Realm& realm) {
-  std::map<TableKey, TableRows> out;
-  for (const auto& s : realm.schemas) {
-    for (const auto& t : s.tables) {
-      TableRows& rows = out[{s.name, t.name}];
-      std::string select;
-      for (const auto& c : t.columns) {
-        rows.columns.push_back(c.name);
-        select += (select.empty() ? "" : ", ") + QuoteIdent(c.name);
-      }
-      if (select.empty()) select = "1";
-      rows.rows =
-          conn.Query("SELECT " + select + " FROM " + Qualified(conn.dialect(), {s.name, t.name}))
-              .rows;
-    }
-  }
-  return out;
-}
-
-const schema::Table* FindTable(const schema::Realm& realm, const TableKey& key) {
-  const schema::Schema* s = realm.FindSchema(key.first);
-  return s == nullptr ? nullptr : s->FindTable(key.second);
-}
-
-// PostgreSQL type names a value can be cast to: serial columns are integers with a sequence.
-std::string CastableType(const std::string& type) {
-  if (type == "serial") return "integer";
-  if (type == "bigserial") return "bigint";
-  if (type == "smallserial") return "smallint";
-  return type;
-}
-
-std::string RowText(const Row& row) {
-  std::string out = "(";
-  for (size_t i = 0; i < row.size(); ++i) out += (i ? ", " : "") + row[i].value_or("NULL");
-  return out + ")";
-}
-
 // One scenario on one dialect. Every check reports the scenario, the step and the oracle.
 class ScenarioRun {
  public:
   explicit ScenarioRun(const Scenario& scenario)
-      : scenario_(scenario), dialect_(scenario.dialect), dev_(dialect_) {
-    for (int n = 1; fs::exists(StatePath(n)); ++n) ++states_;
-    if (fs::exists(scenario_.dir / "irreversible")) {
-      std::istringstream in(ReadFile(scenario_.dir / "irreversible"));
-      for (int step; in >> step;) irreversible_.insert(step);
-    }
+      : scenario_(scenario),
+        dialect_(scenario.dialect),
+        states_(scenario.StateCount()),
+        irreversible_(scenario.Irreversible()),
+        dev_(dialect_) {
     diff_options_.case_insensitive_types = dialect_ == Dialect::kSqlite;
   }
 
@@ -184,7 +81,7 @@ class ScenarioRun {
       EXPECT_TRUE(desired_.back().unsupported.empty())
           << Where(n, "load state") << "v" << n << ".sql holds objects the IR does not model";
       auto fresh = std::make_unique<TempDatabase>(dialect_);
-      auto conn = Connect(*fresh);
+      auto conn = testing::ConnectEnforcing(*fresh);
       migrate::ExecScript(*conn, ReadFile(StatePath(n)), StatePath(n).string());
       fresh_dumps_.push_back(SchemaDump(*fresh, *conn));
       if (n == 1) {  // the database built from v1.sql goes on to hold the rows
@@ -195,7 +92,7 @@ class ScenarioRun {
     if (!CreateFromEmpty()) return;
 
     bare_ = std::make_unique<TempDatabase>(dialect_);
-    bare_conn_ = Connect(*bare_);
+    bare_conn_ = testing::ConnectEnforcing(*bare_);
     migrate::ExecScript(*bare_conn_, ReadFile(StatePath(1)), StatePath(1).string());
     if (!ExpectSynced(1, *data_conn_, "state loaded through the dev database")) return;
     InsertData(1);
@@ -205,28 +102,20 @@ class ScenarioRun {
   }
 
  private:
-  fs::path StatePath(int n) const { return scenario_.dir / fmt::format("v{}.sql", n); }
-  fs::path DataPath(int n) const { return scenario_.dir / fmt::format("data{}.sql", n); }
+  fs::path StatePath(int n) const { return scenario_.StatePath(n); }
+  fs::path DataPath(int n) const { return scenario_.DataPath(n); }
   const schema::Realm& Desired(int n) const { return desired_.at(n - 1); }
   const std::vector<std::string>& FreshDump(int n) const { return fresh_dumps_.at(n - 1); }
 
   // Where a failure happened: the scenario, the step (0 for the scenario as a whole) and what was
   // being checked.
   std::string Where(int step, std::string_view what) const {
-    std::string where =
-        fmt::format("scenario {}/{} on {}", scenario_.group, scenario_.name, DialectName(dialect_));
+    std::string where = scenario_.Label();
     if (step > 0) {
       where += fmt::format(", step {} ({} -> v{})", step,
                            step == 1 ? "empty" : fmt::format("v{}", step - 1), step);
     }
     return fmt::format("{}, {}:\n", where, what);
-  }
-
-  // SQLite connections enforce foreign keys, as applications do: a rebuild must not cascade.
-  std::unique_ptr<Conn> Connect(const TempDatabase& db) const {
-    auto conn = db.Connect();
-    if (dialect_ == Dialect::kSqlite) conn->Exec("PRAGMA foreign_keys = ON");
-    return conn;
   }
 
   migrate::Plan PlanTo(Conn& conn, int n) const {
@@ -280,7 +169,7 @@ class ScenarioRun {
   // Step 1 from nothing: an empty database migrated to v1 dumps as v1, and back to empty.
   bool CreateFromEmpty() {
     TempDatabase db(dialect_);
-    auto conn = Connect(db);
+    auto conn = testing::ConnectEnforcing(db);
     const std::vector<std::string> empty = SchemaDump(db, *conn);
     const migrate::Plan plan = PlanTo(*conn, 1);
     if (!ApplyOrReport(*conn, plan.statements, 1, "create v1 on an empty database", plan)) {
@@ -297,7 +186,7 @@ class ScenarioRun {
 
   bool Step(int n) {
     const schema::Realm before = migrate::Inspect(*data_conn_);
-    const auto before_rows = Snapshot(*data_conn_, before);
+    const auto before_rows = testing::Snapshot(*data_conn_, before);
     const migrate::Plan plan =
         migrate::PlanChanges(dialect_, migrate::Diff(before, Desired(n), diff_options_));
     if (!ApplyOrReport(*data_conn_, plan.statements, n, "applying the plan (with rows)", plan)) {
@@ -316,83 +205,13 @@ class ScenarioRun {
     return ExpectReverse(n, plan) && ok;
   }
 
-  // Oracle 3: every row of every table that exists before and after survived, with the values
-  // of its unchanged columns; a column whose type changed holds its old value cast to the new type.
+  // Oracle 3: every row survived (see testing::LostRows).
   bool ExpectRowsSurvived(int n, const schema::Realm& before,
-                          const std::map<TableKey, TableRows>& before_rows,
-                          const migrate::Plan& plan) {
-    const schema::Realm after = migrate::Inspect(*data_conn_);
-    const auto after_rows = Snapshot(*data_conn_, after);
-    std::string problems;
-    for (const auto& [key, old_rows] : before_rows) {
-      auto it = after_rows.find(key);
-      if (it == after_rows.end()) continue;
-      const TableRows& new_rows = it->second;
-      if (old_rows.rows.size() != new_rows.rows.size()) {
-        problems += fmt::format("{}: {} rows before, {} after\n", Qualified(dialect_, key),
-                                old_rows.rows.size(), new_rows.rows.size());
-        continue;
-      }
-      const schema::Table* old_table = FindTable(before, key);
-      const schema::Table* new_table = FindTable(after, key);
-      std::vector<std::pair<size_t, size_t>> common;  // column index before, after
-      std::vector<std::string> cast_to;               // new type, when it changed (PostgreSQL)
-      for (size_t i = 0; i < old_rows.columns.size(); ++i) {
-        const schema::Column* from = old_table->FindColumn(old_rows.columns[i]);
-        const schema::Column* to = new_table->FindColumn(old_rows.columns[i]);
-        if (to == nullptr) continue;
-        // A column that became generated, or whose expression changed, is recomputed.
-        if (to->generated && to->generated != from->generated) continue;
-        const size_t j = std::find(new_rows.columns.begin(), new_rows.columns.end(), to->name) -
-                         new_rows.columns.begin();
-        common.emplace_back(i, j);
-        cast_to.push_back(dialect_ == Dialect::kPostgres && from->type != to->type ? to->type : "");
-      }
-      std::vector<Row> expected, actual;
-      for (const Row& row : old_rows.rows) {
-        Row projected;
-        for (size_t k = 0; k < common.size(); ++k) {
-          projected.push_back(CastValue(row[common[k].first], cast_to[k]));
-        }
-        expected.push_back(std::move(projected));
-      }
-      for (const Row& row : new_rows.rows) {
-        Row projected;
-        for (const auto& [i, j] : common) projected.push_back(row[j]);
-        actual.push_back(std::move(projected));
-      }
-      std::sort(expected.begin(), expected.end());
-      std::sort(actual.begin(), actual.end());
-      for (size_t r = 0; r < expected.size(); ++r) {
-        if (expected[r] != actual[r]) {
-          problems += fmt::format("{}: expected row {}, found {}\n", Qualified(dialect_, key),
-                                  RowText(expected[r]), RowText(actual[r]));
-          break;
-        }
-      }
-    }
-    if (dialect_ == Dialect::kSqlite) {
-      for (const Row& r : data_conn_->Query("PRAGMA foreign_key_check").rows) {
-        problems += "foreign_key_check: " + RowText(r) + "\n";
-      }
-    }
+                          const testing::RowSnapshot& before_rows, const migrate::Plan& plan) {
+    const std::string problems = testing::LostRows(*data_conn_, before, before_rows);
     if (problems.empty()) return true;
     ADD_FAILURE() << Where(n, "oracle 3 (rows survived)") << problems << PlanText(plan);
     return false;
-  }
-
-  // The old value as the new type would hold it (PostgreSQL), through the server's own cast.
-  std::optional<std::string> CastValue(const std::optional<std::string>& value,
-                                       const std::string& type) {
-    if (!value || type.empty()) return value;
-    try {
-      return data_conn_
-          ->Query("SELECT CAST(CAST($1 AS text) AS " + CastableType(type) + ")", {value})
-          .rows.at(0)
-          .at(0);
-    } catch (const Error&) {
-      return value;  // not castable through text: compare the text forms
-    }
   }
 
   // Oracle 4: on the database without rows, the plan's reverse brings state N-1 back; the plan is
@@ -421,8 +240,8 @@ class ScenarioRun {
 
   const Scenario& scenario_;
   const Dialect dialect_;
-  int states_ = 0;
-  std::set<int> irreversible_;
+  const int states_;
+  const std::set<int> irreversible_;
   migrate::DiffOptions diff_options_;
   TempDatabase dev_;
   std::unique_ptr<Conn> dev_conn_;
@@ -443,8 +262,8 @@ TEST_P(ScenarioTest, Run) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioTest, ::testing::ValuesIn(ListScenarios()),
-                         ScenarioTestName);
+INSTANTIATE_TEST_SUITE_P(Scenarios, ScenarioTest, ::testing::ValuesIn(testing::ListScenarios()),
+                         testing::ScenarioTestName);
 
 }  // namespace
 }  // namespace strata

@@ -267,6 +267,74 @@ TEST(SqliteInspectTest, CreateStatementsRoundTrip) {
   }
 }
 
+// A descending key is a real key index; `INTEGER PRIMARY KEY DESC` in particular is not a rowid
+// alias, while a table constraint PRIMARY KEY (id DESC) on an INTEGER column is one (SQLite's
+// documented quirk), so it carries no order.
+constexpr std::string_view kDescendingKeys = R"sql(
+CREATE TABLE not_alias (id INTEGER PRIMARY KEY DESC, v TEXT);
+CREATE TABLE alias (id INTEGER, v TEXT, PRIMARY KEY (id DESC));
+CREATE TABLE text_key (k TEXT PRIMARY KEY DESC);
+CREATE TABLE pair (a TEXT NOT NULL, b INT NOT NULL, PRIMARY KEY (a, b DESC)) WITHOUT ROWID;
+)sql";
+
+TEST(SqliteInspectTest, DescendingPrimaryKeys) {
+  const schema::Realm realm = InspectSql(kDescendingKeys);
+  const auto& tables = realm.schemas.at(0).tables;
+  ASSERT_EQ(tables.size(), 4u);
+  EXPECT_EQ(tables[0].name, "alias");
+  EXPECT_EQ(tables[0].primary_key, (PrimaryKey{.columns = {"id"}}));
+  EXPECT_EQ(tables[1].name, "not_alias");
+  EXPECT_EQ(tables[1].primary_key, (PrimaryKey{.columns = {"id"}, .desc = {true}}));
+  EXPECT_EQ(tables[2].name, "pair");
+  EXPECT_EQ(tables[2].primary_key, (PrimaryKey{.columns = {"a", "b"}, .desc = {false, true}}));
+  EXPECT_EQ(tables[3].name, "text_key");
+  EXPECT_EQ(tables[3].primary_key, (PrimaryKey{.columns = {"k"}, .desc = {true}}));
+  EXPECT_NE(Json(tables[2]).find("\"desc\": [\n"), std::string::npos) << Json(tables[2]);
+
+  // Re-created, the keys are the same: the rowid alias stays one and the others stay indexes.
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  for (const auto& st : migrate::CreateStatements(Dialect::kSqlite, realm)) conn->Exec(st.sql);
+  EXPECT_EQ(migrate::Inspect(*conn).schemas, realm.schemas);
+  for (const auto& [table, indexes] : {std::pair{"alias", "0"}, std::pair{"not_alias", "1"},
+                                       std::pair{"text_key", "1"}, std::pair{"pair", "1"}}) {
+    EXPECT_EQ(conn->Query(fmt::format("SELECT count(*) FROM pragma_index_list('{}')", table))
+                  .rows.at(0)
+                  .at(0),
+              indexes)
+        << table;
+  }
+}
+
+// ON CONFLICT clauses are not modelled: each one other than the default ABORT is reported
+// (SQLite ignores the clause on CHECK constraints, so those are not).
+TEST(SqliteInspectTest, ReportsOnConflictClauses) {
+  const schema::Realm realm = InspectSql(R"sql(
+    CREATE TABLE t (
+      id INTEGER PRIMARY KEY ON CONFLICT REPLACE,
+      a TEXT NOT NULL ON CONFLICT IGNORE UNIQUE ON CONFLICT FAIL,
+      b TEXT CONSTRAINT b_nn NOT NULL ON CONFLICT ABORT,
+      c INT CHECK (c > 0),
+      CONSTRAINT t_bc UNIQUE (b, c) ON CONFLICT ROLLBACK,
+      CHECK (c < 10) ON CONFLICT IGNORE
+    );
+    CREATE TABLE u (x INT, y INT, PRIMARY KEY (x, y) ON CONFLICT ignore);
+  )sql");
+  std::vector<std::string> found;
+  for (const auto& u : realm.unsupported) found.push_back(u.kind + ": " + u.schema + "." + u.name);
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       "constraint option: main.t UNIQUE (b, c) ON CONFLICT ROLLBACK",
+                       "constraint option: main.t.a NOT NULL ON CONFLICT IGNORE",
+                       "constraint option: main.t.a UNIQUE ON CONFLICT FAIL",
+                       "constraint option: main.t.id PRIMARY KEY ON CONFLICT REPLACE",
+                       "constraint option: main.u PRIMARY KEY (x, y) ON CONFLICT IGNORE"}));
+  // The constraints themselves are still read.
+  const Table& t = realm.schemas.at(0).tables.at(0);
+  EXPECT_FALSE(t.columns.at(1).nullable);
+  EXPECT_EQ(t.checks.size(), 2u);
+  EXPECT_EQ(t.indexes.size(), 2u);
+}
+
 TEST(SqliteInspectTest, CreateStatementsText) {
   const schema::Realm realm = InspectSql(
       "CREATE TABLE users (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, "

@@ -16,7 +16,7 @@ enum ColumnChange : std::uint32_t {
   kColumnType = 1u << 0,
   kColumnNull = 1u << 1,
   kColumnDefault = 1u << 2,
-  kColumnIdentity = 1u << 3,
+  kColumnIdentity = 1u << 3,  // the identity, or its START WITH / INCREMENT BY
   kColumnGenerated = 1u << 4,
   kColumnCollation = 1u << 5,
   kColumnComment = 1u << 6,

@@ -74,7 +74,8 @@ class Dir {
   void WriteSum() const;
 
   // The version for a new migration: the current UTC time as YYYYMMDDHHMMSS (or the next sequence
-  // number with `sequence`), always greater than every version already in the directory.
+  // number with `sequence`), always greater than every version already in the directory (when
+  // the clock is not past the greatest timestamp, the second after it: still a valid UTC time).
   // Sequence numbers are zero-padded to the width of the greatest existing version when it is
   // padded; in an empty directory to the format's own convention (golang-migrate, atlas, dbmate:
   // 000001; goose: 00001; flyway: 1).

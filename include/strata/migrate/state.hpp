@@ -2,6 +2,7 @@
 // ("shadow") database that normalizes SQL through the server itself.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -12,11 +13,14 @@
 namespace strata::migrate {
 
 // Inspects the schemas in the connection's scope: the URL's search_path schema if it has one, else
-// every non-system schema (PostgreSQL); the main database (SQLite).
+// every non-system schema (PostgreSQL); the main database (SQLite). The migration tracking tables
+// (strata_schema_revisions, and golang-migrate's schema_migrations) are left out: like Atlas's
+// revisions table, they belong to the tools, not to the schema being managed.
 schema::Realm Inspect(Conn& conn);
 
-// Runs a SQL script statement by statement. A failure throws SqlError whose message names
-// `source_name`, the line, the statement and the server's message.
+// Runs a SQL script: on PostgreSQL inside a transaction in one request, else statement by
+// statement. A failure throws SqlError whose message names `source_name`, the line, the statement
+// and the server's message.
 void ExecScript(Conn& conn, std::string_view script, std::string_view source_name);
 
 // Drops every object in the connection's scope (schemas other than public and the scope itself
@@ -36,6 +40,14 @@ void RequireClean(Conn& conn, std::string_view role);
 // The dev database must be clean and is left clean (see LoadDir). `dev` may be null for database
 // sources; for the others a missing dev database is an InputError.
 schema::Realm LoadState(std::string_view source, Conn* dev);
+
+// Gives the unscoped PostgreSQL URLs among `sources` the search_path of the first scoped one, so
+// that every side of one comparison (the sources, and the dev database that normalizes file
+// sources) is inspected with the same scope. A scoped inspection leaves the names of its schema
+// unqualified where a whole-database one qualifies them (`mood` and `public.mood`,
+// `nextval('s'::regclass)` and `nextval('public.s'::regclass)`), and Diff compares only that
+// schema anyway. Other sources (SQLite, file://, empty) are left as they are.
+void AlignScopes(std::initializer_list<std::string*> sources);
 
 // Executes the up parts of `dir` on `dev` in version order: every migration, or those up to and
 // including version `until`. A failure throws SqlError naming the file, its line and the

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -79,6 +80,17 @@ SELECT json_build_object(
                                          WHEN 'int4'::regtype THEN 2147483647
                                          ELSE 9223372036854775807 END
       LIMIT 1)
+    END,
+    -- The sequence of an identity column (dependency 'i') and its options.
+    CASE WHEN a.attidentity <> '' THEN (
+      SELECT json_build_array(s.relname, sq.seqstart, sq.seqincrement, sq.seqmin, sq.seqmax,
+                              sq.seqcache, sq.seqcycle)
+      FROM pg_depend d
+      JOIN pg_class s ON s.oid = d.objid
+      JOIN pg_sequence sq ON sq.seqrelid = s.oid
+      WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = a.attrelid
+        AND d.refobjsubid = a.attnum AND d.classid = 'pg_class'::regclass AND d.deptype = 'i'
+      LIMIT 1)
     END) ORDER BY a.attrelid, a.attnum), '[]')
   FROM pg_attribute a
   JOIN tbl ON tbl.oid = a.attrelid
@@ -92,7 +104,8 @@ SELECT json_build_object(
     con.conrelid, con.oid, con.conname, con.contype, con.conkey, rn.nspname, rc.relname,
     con.confrelid, con.confkey, con.confupdtype, con.confdeltype, con.condeferrable,
     con.condeferred, CASE WHEN con.contype = 'c' THEN pg_get_expr(con.conbin, con.conrelid) END,
-    con.connoinherit, @NND@, i.indkey::int2[], i.indnkeyatts)), '[]')
+    con.connoinherit, @NND@, i.indkey::int2[], i.indnkeyatts, con.convalidated,
+    con.confmatchtype)), '[]')
   FROM pg_constraint con
   JOIN tbl ON tbl.oid = con.conrelid
   LEFT JOIN pg_class rc ON rc.oid = con.confrelid
@@ -114,7 +127,24 @@ SELECT json_build_object(
     CASE WHEN 0 = ANY (i.indkey::int2[]) THEN (
       SELECT json_agg(pg_get_indexdef(i.indexrelid, k + 1, true) ORDER BY k)
       FROM generate_series(0, i.indnkeyatts - 1) k WHERE i.indkey[k] = 0) END,
-    pg_get_expr(i.indpred, i.indrelid))), '[]')
+    pg_get_expr(i.indpred, i.indrelid),
+    -- Per-part COLLATE and operator class exist only in the whole definition, where the server
+    -- prints them when they are not the defaults. It is fetched, with each key part's text (to
+    -- find where the parts end in it), for indexes that may have such a part: a non-default
+    -- operator class, opclass parameters, or a collation that differs from the column's or
+    -- belongs to an expression (whose own collation the catalog does not hold).
+    CASE WHEN EXISTS (
+      SELECT 1 FROM generate_series(0, i.indnkeyatts - 1) k
+      JOIN pg_opclass oc ON oc.oid = i.indclass[k]
+      LEFT JOIN pg_attribute ta ON ta.attrelid = i.indrelid AND ta.attnum = i.indkey[k]
+      WHERE NOT oc.opcdefault
+         OR (i.indcollation[k] <> 0
+             AND (ta.attnum IS NULL OR ta.attcollation <> i.indcollation[k])))
+      OR EXISTS (SELECT 1 FROM pg_attribute ia
+                 WHERE ia.attrelid = i.indexrelid AND ia.attoptions IS NOT NULL)
+    THEN json_build_array(pg_get_indexdef(i.indexrelid, 0, true), (
+      SELECT json_agg(pg_get_indexdef(i.indexrelid, k + 1, true) ORDER BY k)
+      FROM generate_series(0, i.indnkeyatts - 1) k)) END)), '[]')
   FROM pg_index i
   JOIN tbl ON tbl.oid = i.indrelid
   JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -189,10 +219,6 @@ SELECT json_build_object(
     FROM pg_constraint con JOIN tbl ON tbl.oid = con.conrelid
     WHERE con.contype = 'x' OR (con.contype IN ('p', 'u') AND con.condeferrable)
     UNION ALL
-    SELECT 'index operator class', tbl.nspname, ic.relname
-    FROM pg_index i JOIN tbl ON tbl.oid = i.indrelid JOIN pg_class ic ON ic.oid = i.indexrelid
-    WHERE i.indclass::oid[] && (SELECT array_agg(oid) FROM pg_opclass WHERE NOT opcdefault)
-    UNION ALL
     SELECT 'table inheritance', tbl.nspname, tbl.relname
     FROM pg_inherits ih JOIN tbl ON tbl.oid = ih.inhrelid
     UNION ALL
@@ -216,7 +242,8 @@ enum ColumnField {
   kColGenerated,
   kColExpr,
   kColCollation,
-  kColSerialSeq
+  kColSerialSeq,
+  kColIdentitySeq
 };
 enum ConstraintField {
   kConRel,
@@ -236,7 +263,9 @@ enum ConstraintField {
   kConNoInherit,
   kConNullsNotDistinct,
   kConIndexKey,
-  kConIndexKeyCount
+  kConIndexKeyCount,
+  kConValidated,
+  kConMatchType
 };
 enum IndexField {
   kIdxRel,
@@ -249,7 +278,8 @@ enum IndexField {
   kIdxKeyCount,
   kIdxOptions,
   kIdxExprs,
-  kIdxWhere
+  kIdxWhere,
+  kIdxDefinition
 };
 
 // The PostgreSQL 15 template gives public this comment; it counts as no comment, so that a fresh
@@ -324,8 +354,48 @@ std::string_view SerialFor(std::string_view type) {
   return {};
 }
 
+// The range of a PostgreSQL integer type, as format_type names it.
+std::pair<std::int64_t, std::int64_t> IntegerRange(std::string_view type) {
+  if (type == "smallint") return {-32768, 32767};
+  if (type == "integer") return {-2147483648LL, 2147483647};
+  return {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()};
+}
+
+// Reads the identity sequence `seq` (name, start, increment, min, max, cache, cycle) into `c`.
+// The options the IR does not model are reported when they are not what `GENERATED … AS
+// IDENTITY` with c's start and increment gives.
+void ReadIdentity(const json& seq, const schema::Table& table, schema::Column& c,
+                  std::vector<schema::Unsupported>* unsupported) {
+  c.identity_start = seq[1].get<std::int64_t>();
+  c.identity_increment = seq[2].get<std::int64_t>();
+  const auto [type_min, type_max] = IntegerRange(c.type);
+  const bool ascending = c.identity_increment > 0;
+  std::string options;
+  if (const auto min = seq[3].get<std::int64_t>(); min != (ascending ? 1 : type_min)) {
+    options += fmt::format(" MINVALUE {}", min);
+  }
+  if (const auto max = seq[4].get<std::int64_t>(); max != (ascending ? type_max : -1)) {
+    options += fmt::format(" MAXVALUE {}", max);
+  }
+  if (const auto cache = seq[5].get<std::int64_t>(); cache != 1) {
+    options += fmt::format(" CACHE {}", cache);
+  }
+  if (seq[6].get<bool>()) options += " CYCLE";
+  // The name PostgreSQL gives it unless that name is taken.
+  if (const auto name = seq[0].get<std::string>();
+      name != MakeObjectName(table.name, c.name, "seq")) {
+    options += " SEQUENCE NAME " + name;
+  }
+  if (!options.empty()) {
+    unsupported->push_back({.kind = "identity option",
+                            .schema = table.schema,
+                            .name = fmt::format("{}.{}{}", table.name, c.name, options)});
+  }
+}
+
 schema::Column ColumnOf(const json& row, const schema::Table& table, const Comments& comments,
-                        std::set<std::string>* serial_seqs) {
+                        std::set<std::string>* serial_seqs,
+                        std::vector<schema::Unsupported>* unsupported) {
   schema::Column c;
   c.name = row[kColName].get<std::string>();
   c.type = row[kColType].get<std::string>();
@@ -342,6 +412,9 @@ schema::Column ColumnOf(const json& row, const schema::Table& table, const Comme
   }
   c.collation = Str(row[kColCollation]);
   c.comment = CommentOf(comments, 'r', row[kColRel], row[kColNum].get<int>());
+  if (const json& seq = row[kColIdentitySeq]; !seq.is_null()) {
+    ReadIdentity(seq, table, c, unsupported);
+  }
   // A serial column is one whose sequence `CREATE TABLE … serial` would re-create exactly: owned
   // by the column, with serial's options (checked by the query), serial's name, and the column's
   // default calling it.
@@ -369,7 +442,76 @@ std::vector<std::string> IncludeOf(const AttNames& names, const json& rel, const
   return NamesOf(names, rel, include);
 }
 
-schema::Index IndexOf(const json& row, const AttNames& names, const Comments& comments) {
+// The first position of `needle` in `text` at or after `from` that is outside double quotes.
+size_t FindUnquoted(std::string_view text, std::string_view needle, size_t from = 0) {
+  bool quoted = false;
+  for (size_t i = from; i < text.size(); ++i) {
+    if (text[i] == '"') {
+      quoted = !quoted;  // a doubled quote inside a name toggles twice
+    } else if (!quoted && text.compare(i, needle.size(), needle) == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Where the index part starting at `from` in a definition ends: the next ',' or ')' outside
+// quotes and parentheses.
+size_t PartEnd(std::string_view def, size_t from) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = from; i < def.size(); ++i) {
+    const char c = def[i];
+    if (quote != 0) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')') {
+      if (depth == 0) return i;
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// Fills in the COLLATE and operator class of idx's parts from its definition `def` and `texts`,
+// each key part as the definition spells it: pg_get_indexdef writes "… USING <method> (<part>
+// [COLLATE <collation>] [<opclass> [(<parameters>)]] [DESC] [NULLS FIRST|LAST], …) …". Returns
+// false when `def` does not have that form.
+bool ReadPartOptions(std::string_view def, const json& texts, const std::string& method,
+                     schema::Index& idx) {
+  const size_t open =
+      FindUnquoted(def, fmt::format(" USING {} (", method.empty() ? "btree" : method));
+  if (open == std::string_view::npos || texts.size() != idx.parts.size()) return false;
+  size_t at = def.find('(', open) + 1;
+  for (size_t k = 0; k < idx.parts.size(); ++k) {
+    const std::string text = texts[k].get<std::string>();
+    if (def.compare(at, text.size(), text) != 0) return false;
+    const size_t end = PartEnd(def, at + text.size());
+    if (end == std::string_view::npos) return false;
+    std::string_view rest = def.substr(at + text.size(), end - at - text.size());
+    for (std::string_view suffix : {" NULLS LAST", " NULLS FIRST", " DESC"}) {
+      if (rest.ends_with(suffix)) rest.remove_suffix(suffix.size());
+    }
+    schema::IndexPart& part = idx.parts[k];
+    if (constexpr std::string_view kCollate = " COLLATE "; rest.starts_with(kCollate)) {
+      rest.remove_prefix(kCollate.size());
+      const size_t space = std::min(FindUnquoted(rest, " "), rest.size());
+      part.collation = rest.substr(0, space);
+      rest.remove_prefix(space);
+    }
+    if (!rest.empty()) part.opclass = rest.substr(1);
+    at = end + 2;  // past ", "
+  }
+  return true;
+}
+
+schema::Index IndexOf(const json& row, const AttNames& names, const Comments& comments,
+                      const schema::Table& table, std::vector<schema::Unsupported>* unsupported) {
   schema::Index idx;
   idx.name = row[kIdxName].get<std::string>();
   idx.unique = row[kIdxUnique].get<bool>();
@@ -395,6 +537,11 @@ schema::Index IndexOf(const json& row, const AttNames& names, const Comments& co
   idx.include = IncludeOf(names, row[kIdxRel], row, kIdxKey, kIdxKeyCount);
   idx.where = Str(row[kIdxWhere]);
   idx.comment = CommentOf(comments, 'r', row[kIdxOid]);
+  if (const json& def = row[kIdxDefinition];
+      !def.is_null() && !ReadPartOptions(def[0].get<std::string>(), def[1], idx.method, idx)) {
+    unsupported->push_back(
+        {.kind = "index collation or operator class", .schema = table.schema, .name = idx.name});
+  }
   return idx;
 }
 
@@ -422,11 +569,15 @@ void AddConstraint(const json& row, const AttNames& names, const Comments& comme
                               .ref_columns = NamesOf(names, row[kConRefRel], row[kConRefKey]),
                               .on_update = FkActionOf(Str(row[kConOnUpdate])),
                               .on_delete = FkActionOf(Str(row[kConOnDelete])),
+                              .match_full = Str(row[kConMatchType]) == "f",
                               .deferrable = row[kConDeferrable].get<bool>(),
-                              .initially_deferred = row[kConDeferred].get<bool>()});
+                              .initially_deferred = row[kConDeferred].get<bool>(),
+                              .not_valid = !row[kConValidated].get<bool>()});
   } else if (type == "c") {
-    t.checks.push_back(
-        {.name = name, .expr = Str(row[kConExpr]), .no_inherit = row[kConNoInherit].get<bool>()});
+    t.checks.push_back({.name = name,
+                        .expr = Str(row[kConExpr]),
+                        .no_inherit = row[kConNoInherit].get<bool>(),
+                        .not_valid = !row[kConValidated].get<bool>()});
   }
 }
 
@@ -463,7 +614,7 @@ schema::Realm Assemble(const json& doc, bool scoped) {
   for (const json& row : doc.at("columns")) {
     const std::string rel = row[kColRel].get<std::string>();
     schema::Table& t = tables.at(rel);
-    t.columns.push_back(ColumnOf(row, t, comments, &serial_seqs));
+    t.columns.push_back(ColumnOf(row, t, comments, &serial_seqs, &realm.unsupported));
     names[rel][row[kColNum].get<int>()] = t.columns.back().name;
   }
   for (const json& r : doc.at("referenced")) {
@@ -474,7 +625,8 @@ schema::Realm Assemble(const json& doc, bool scoped) {
     AddConstraint(row, names, comments, tables.at(row[kConRel].get<std::string>()));
   }
   for (const json& row : doc.at("indexes")) {
-    tables.at(row[kIdxRel].get<std::string>()).indexes.push_back(IndexOf(row, names, comments));
+    schema::Table& t = tables.at(row[kIdxRel].get<std::string>());
+    t.indexes.push_back(IndexOf(row, names, comments, t, &realm.unsupported));
   }
   for (auto& [oid, t] : tables) {
     SortByName(t.indexes);

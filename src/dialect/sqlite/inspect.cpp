@@ -71,6 +71,7 @@ struct TableState {
   schema::Table table;
   ParsedTable parsed;
   std::vector<std::pair<int, std::string>> pk;  // (position in key, column), sorted once read
+  std::set<std::string> pk_desc;                // key columns its index orders DESC
   // Foreign keys as the pragma lists them (by id, i.e. newest first), one entry per column.
   std::vector<std::vector<const Row*>> fks;
 };
@@ -80,7 +81,12 @@ void AddIndex(TableState& state, const std::vector<const Row*>& rows,
   // m.name, il.name, il."unique", il.origin, il.partial, ix.cid, ix.name, ix."desc"
   const Row& first = *rows.front();
   const std::string& origin = Text(first, 3);
-  if (origin == "pk") return;  // the primary key's own index
+  if (origin == "pk") {  // the primary key's own index (a rowid alias has none)
+    for (const Row* r : rows) {
+      if (Text(*r, 7) == "1") state.pk_desc.insert(Text(*r, 6));
+    }
+    return;
+  }
   schema::Index index{.name = Text(first, 1), .unique = Text(first, 2) == "1"};
   if (origin == "u") {
     index.constraint = true;
@@ -177,7 +183,11 @@ void Finish(TableState& state) {
   if (!state.pk.empty()) {
     schema::PrimaryKey key{.name = state.parsed.pk_name,
                            .autoincrement = state.parsed.autoincrement};
-    for (const auto& [position, column] : state.pk) key.columns.push_back(column);
+    for (const auto& [position, column] : state.pk) {
+      key.columns.push_back(column);
+      key.desc.push_back(state.pk_desc.contains(column));
+    }
+    if (state.pk_desc.empty()) key.desc.clear();
     table.primary_key = std::move(key);
   }
   int unnamed = 0;
@@ -281,6 +291,13 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
   for (auto& [name, state] : tables) AddForeignKeys(state, by_folded_name);
   for (auto& [name, state] : tables) {
     Finish(state);
+    for (const ParsedOnConflict& c : state.parsed.on_conflict) {
+      realm.unsupported.push_back({.kind = "constraint option",
+                                   .schema = "main",
+                                   .name = c.column.empty()
+                                               ? name + " " + c.clause
+                                               : name + "." + c.column + " " + c.clause});
+    }
     main.tables.push_back(std::move(state.table));
   }
   realm.schemas.push_back(std::move(main));

@@ -2,8 +2,10 @@
 #include "dialect/sqlite/parse.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <span>
 
 #include "dialect/sqlite/tokenizer.hpp"
@@ -102,6 +104,22 @@ size_t ReadReferences(Tokens tokens, size_t i, ParsedForeignKey* fk) {
   return i;
 }
 
+// Reads `ON CONFLICT <algorithm>` at tokens[i], if there, as the clause of constraint `what` (of
+// `column`, or of the table when empty); returns the index after it.
+size_t ReadOnConflict(Tokens tokens, size_t i, const std::string& column, std::string_view what,
+                      ParsedTable* table) {
+  if (i + 2 >= tokens.size() || !IsKeyword(tokens[i], "ON") ||
+      !IsKeyword(tokens[i + 1], "CONFLICT")) {
+    return i;
+  }
+  if (!IsKeyword(tokens[i + 2], "ABORT")) {
+    std::string algorithm(tokens[i + 2].text);
+    for (char& c : algorithm) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    table->on_conflict.push_back({column, fmt::format("{} ON CONFLICT {}", what, algorithm)});
+  }
+  return i + 3;
+}
+
 void ReadColumn(Tokens def, ParsedTable* table) {
   ParsedColumn column{.name = Unquote(def.front())};
   size_t i = 1;
@@ -122,11 +140,14 @@ void ReadColumn(Tokens def, ParsedTable* table) {
       // KEY [ASC|DESC] [ON CONFLICT …] [AUTOINCREMENT]
       while (i < def.size() && !IsConstraintStart(def[i])) {
         if (IsKeyword(def[i], "AUTOINCREMENT")) table->autoincrement = true;
-        ++i;
+        const size_t next = ReadOnConflict(def, i, column.name, "PRIMARY KEY", table);
+        i = next == i ? i + 1 : next;
       }
     } else if (IsKeyword(t, "UNIQUE")) {
       table->uniques.push_back({name, {column.name}});
-      ++i;
+      i = ReadOnConflict(def, i + 1, column.name, "UNIQUE", table);
+    } else if (IsKeyword(t, "NOT") && i + 1 < def.size() && IsKeyword(def[i + 1], "NULL")) {
+      i = ReadOnConflict(def, i + 2, column.name, "NOT NULL", table);
     } else if (IsKeyword(t, "CHECK") && i + 1 < def.size()) {
       table->checks.push_back({name, Join(Inside(def, i + 1))});
       i = GroupEnd(def, i + 1);
@@ -147,7 +168,7 @@ void ReadColumn(Tokens def, ParsedTable* table) {
       if (open < def.size()) column.generated = Join(Inside(def, open));
       i = GroupEnd(def, open);
     } else {
-      ++i;  // NOT NULL, NULL, GENERATED ALWAYS, STORED, ON CONFLICT …
+      ++i;  // NULL, GENERATED ALWAYS, STORED, ON CONFLICT of NULL …
       continue;
     }
     name.clear();
@@ -165,13 +186,19 @@ void ReadTableConstraint(Tokens def, ParsedTable* table) {
   if (i >= def.size()) return;
   const size_t open = FindOpen(def, i);
   if (open >= def.size()) return;
+  // The constraint as reported with its ON CONFLICT clause: "UNIQUE (a, b)".
+  auto described = [&](std::string_view kind) {
+    return fmt::format("{} ({})", kind, fmt::join(ColumnNames(Inside(def, open)), ", "));
+  };
   if (IsKeyword(def[i], "PRIMARY")) {
     table->pk_name = name;
     for (const Token& t : Inside(def, open)) {
       if (IsKeyword(t, "AUTOINCREMENT")) table->autoincrement = true;
     }
+    ReadOnConflict(def, GroupEnd(def, open), "", described("PRIMARY KEY"), table);
   } else if (IsKeyword(def[i], "UNIQUE")) {
     table->uniques.push_back({name, ColumnNames(Inside(def, open))});
+    ReadOnConflict(def, GroupEnd(def, open), "", described("UNIQUE"), table);
   } else if (IsKeyword(def[i], "CHECK")) {
     table->checks.push_back({name, Join(Inside(def, open))});
   } else if (IsKeyword(def[i], "FOREIGN")) {

@@ -36,6 +36,11 @@ struct ParsedCheck {
   std::string expr;
 };
 
+struct ParsedOnConflict {
+  std::string column;  // of a column constraint; empty for a table constraint
+  std::string clause;  // "NOT NULL ON CONFLICT IGNORE", "UNIQUE (a, b) ON CONFLICT REPLACE"
+};
+
 // Constraints appear in the order they are written, column constraints before those of later
 // columns and table constraints in place.
 struct ParsedTable {
@@ -45,6 +50,9 @@ struct ParsedTable {
   std::vector<ParsedUnique> uniques;
   std::vector<ParsedForeignKey> foreign_keys;
   std::vector<ParsedCheck> checks;
+  // Constraints with an ON CONFLICT clause other than the default ABORT, which the IR does not
+  // model. (SQLite ignores the clause on CHECK constraints.)
+  std::vector<ParsedOnConflict> on_conflict;
 };
 
 struct ParsedIndex {

@@ -122,7 +122,10 @@ std::string ColumnSql(const schema::Table& t, const schema::Column& c) {
   std::string out = QuoteIdent(c.name);
   if (!c.type.empty()) out += " " + c.type;
   if (t.primary_key && t.primary_key->columns.size() == 1 && t.primary_key->columns[0] == c.name) {
+    // Inline, DESC keeps `INTEGER PRIMARY KEY DESC` a real key index rather than a rowid alias
+    // (in a table constraint SQLite would make it an alias).
     out += " " + ConstraintName(t.primary_key->name) + "PRIMARY KEY";
+    if (!t.primary_key->desc.empty() && t.primary_key->desc[0]) out += " DESC";
     if (t.primary_key->autoincrement) out += " AUTOINCREMENT";
   }
   if (!c.nullable) out += " NOT NULL";
@@ -147,8 +150,13 @@ std::string CreateTableSql(const schema::Table& t, const std::string& name,
   std::vector<std::string> defs;
   for (const auto& c : t.columns) defs.push_back(ColumnSql(t, c));
   if (t.primary_key && t.primary_key->columns.size() > 1) {
-    defs.push_back(ConstraintName(t.primary_key->name) + "PRIMARY KEY (" +
-                   QuotedList(t.primary_key->columns) + ")");
+    const schema::PrimaryKey& pk = *t.primary_key;
+    std::string columns;
+    for (size_t i = 0; i < pk.columns.size(); ++i) {
+      columns += (i == 0 ? "" : ", ") + QuoteIdent(pk.columns[i]);
+      if (i < pk.desc.size() && pk.desc[i]) columns += " DESC";
+    }
+    defs.push_back(ConstraintName(pk.name) + "PRIMARY KEY (" + columns + ")");
   }
   for (const auto& index : t.indexes) {
     if (!index.constraint || IsInlineUnique(t, index)) continue;
@@ -339,7 +347,7 @@ void Planner::CreateTable(const schema::Table& t, const std::string& comment) {
 
 void Planner::WarnNotNullWithoutDefault(const schema::Table& t, const schema::Column& c) {
   const bool rowid_alias = t.primary_key && t.primary_key->columns == std::vector{c.name} &&
-                           EqualFold(c.type, "INTEGER");
+                           t.primary_key->desc.empty() && EqualFold(c.type, "INTEGER");
   if (c.nullable || c.default_expr || c.generated || rowid_alias) return;
   warnings_.push_back(fmt::format(
       "column \"{}\" is added to table \"{}\" as NOT NULL without a default: this fails if the "

@@ -1,0 +1,1 @@
+CREATE TABLE events (id INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (name DESC, id));
