@@ -442,25 +442,9 @@ std::vector<Problem> Ledger::Problems() const {
 // on top of existing objects would fail half-way or, worse, succeed on a schema they were not
 // written for.
 void RequireCleanTarget(Conn& conn) {
-  const schema::Realm realm = Inspect(conn);
-  std::vector<std::string> found;
-  for (const schema::Schema& s : realm.schemas) {
-    for (const schema::Table& t : s.tables) {
-      found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
-    }
-    for (const auto& e : s.enums)
-      found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
-  }
-  for (const schema::Unsupported& u : realm.unsupported) {
-    // Extensions are installed by administrators and providers ahead of any migration.
-    if (u.kind == "extension") continue;
-    found.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
-                                     : fmt::format("{} \"{}\".\"{}\"", u.kind, u.schema, u.name));
-  }
-  if (found.empty()) return;
-  std::string list;
-  for (size_t i = 0; i < found.size() && i < 10; ++i) list += (i ? ", " : "") + found[i];
-  if (found.size() > 10) list += fmt::format(" and {} more", found.size() - 10);
+  // Extensions are installed by administrators and providers ahead of any migration.
+  const std::string list = ListObjects(Inspect(conn), false, false);
+  if (list.empty()) return;
   throw InputError(fmt::format(
       "nothing was run: {} is not clean (it holds {}) but has no migration history (no "
       "strata_schema_revisions or schema_migrations rows). If its schema already matches the "

@@ -98,11 +98,10 @@ void ExecScript(Conn& conn, std::string_view script, std::string_view source_nam
 
 void Clean(Conn& conn) { dialect::Get(conn.dialect()).Clean(conn); }
 
-void RequireClean(Conn& conn, std::string_view role) {
-  const schema::Realm realm = Inspect(conn);
+std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool count_extensions) {
   std::vector<std::string> found;
   for (const auto& s : realm.schemas) {
-    if (!realm.scoped && s.name != "public" && s.name != "main") {
+    if (count_schemas && !realm.scoped && s.name != "public" && s.name != "main") {
       found.push_back(fmt::format("schema \"{}\"", s.name));
     }
     for (const auto& t : s.tables)
@@ -111,13 +110,19 @@ void RequireClean(Conn& conn, std::string_view role) {
       found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
   }
   for (const auto& u : realm.unsupported) {
+    if (!count_extensions && u.kind == "extension") continue;
     found.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
                                      : fmt::format("{} \"{}\".\"{}\"", u.kind, u.schema, u.name));
   }
-  if (found.empty()) return;
   std::string list;
   for (size_t i = 0; i < found.size() && i < 10; ++i) list += (i ? ", " : "") + found[i];
   if (found.size() > 10) list += fmt::format(" and {} more", found.size() - 10);
+  return list;
+}
+
+void RequireClean(Conn& conn, std::string_view role) {
+  const std::string list = ListObjects(Inspect(conn), true, true);
+  if (list.empty()) return;
   throw InputError(fmt::format(
       "the {} database {} is not clean: it holds {}. Use an empty database, or empty this one "
       "with `strata schema clean --url URL`",

@@ -31,6 +31,12 @@ void Clean(Conn& conn);
 // database must be clean so that what is inspected there is exactly the desired state.
 void RequireClean(Conn& conn, std::string_view role);
 
+// What a realm holds, for "not clean" messages: `table "public"."users", type "public"."mood", …`,
+// ten objects at most, then "and N more"; empty when it holds nothing. Schemas other than public or
+// main count with `count_schemas` when the realm is not scoped; extensions count only with
+// `count_extensions`.
+std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool count_extensions);
+
 // Loads the desired (or current) state a source describes:
 //   postgres://… / sqlite://…   a live database, inspected as it is;
 //   file://path.sql             a SQL file executed on `dev`, then inspected;
