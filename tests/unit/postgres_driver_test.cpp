@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dialect/postgres/postgres.hpp"
 #include "strata/driver.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/state.hpp"
@@ -125,6 +126,37 @@ TEST(PostgresDriverTest, QueryPassesTextParametersAndNulls) {
   EXPECT_EQ(rows.rows[0][0], "42");
   EXPECT_EQ(rows.rows[0][1], std::nullopt);
   EXPECT_EQ(rows.rows[0][2], "é");
+}
+
+TEST(PostgresDriverTest, QueryAllReturnsEveryStatementsRowsInOneRequest) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  auto& pg = dialect::postgres::AsPg(*conn);
+  const auto before = conn->round_trips();
+  std::vector<Rows> results =
+      pg.QueryAll("CREATE TEMP TABLE n (v integer); SELECT 1 AS a, NULL AS b; SELECT 'x' "
+                  "UNION ALL SELECT 'y'");
+  EXPECT_EQ(conn->round_trips(), before + 1);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].rows.empty());
+  EXPECT_EQ(results[1].rows, (std::vector<Row>{{"1", std::nullopt}}));
+  EXPECT_EQ(results[2].rows, (std::vector<Row>{{"x"}, {"y"}}));
+}
+
+TEST(PostgresDriverTest, QueryAllStopsAtTheFailingStatementAndLeavesTheConnectionUsable) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  auto& pg = dialect::postgres::AsPg(*conn);
+  try {
+    pg.QueryAll("CREATE TABLE kept (v integer); SELECT 1 / 0; CREATE TABLE never (v integer)");
+    ADD_FAILURE() << "the division by zero passed";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate, "22012");
+  }
+  // A multi-statement request runs as one transaction: nothing of it is left.
+  EXPECT_EQ(conn->Query("SELECT count(*) FROM pg_class WHERE relname IN ('kept', 'never')")
+                .rows[0][0],
+            "0");
 }
 
 TEST(PostgresDriverTest, SearchPathIsSetWithSqlAfterConnecting) {

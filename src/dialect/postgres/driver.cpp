@@ -2,6 +2,7 @@
 // SqlError/ConstraintError with the SQLSTATE, the server's message and the error position.
 #include <fmt/format.h>
 
+#include <exception>
 #include <string>
 
 #include "dialect/postgres/postgres.hpp"
@@ -143,16 +144,9 @@ void PgConn::Exec(std::string_view sql) {
   Checked(conn_.get(), PQexec(conn_.get(), text.c_str()), sql);
 }
 
-Rows PgConn::Query(std::string_view sql, const std::vector<std::optional<std::string>>& params) {
-  ++round_trips_;
-  const std::string text(sql);
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  Result r = Checked(conn_.get(),
-                     PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()),
-                                  nullptr, values.data(), nullptr, nullptr, 0),
-                     sql);
+namespace {
+
+Rows RowsOf(const Result& r) {
   Rows rows;
   const int ncols = PQnfields(r.get());
   const int nrows = PQntuples(r.get());
@@ -172,6 +166,39 @@ Rows PgConn::Query(std::string_view sql, const std::vector<std::optional<std::st
     rows.rows.push_back(std::move(row));
   }
   return rows;
+}
+
+}  // namespace
+
+Rows PgConn::Query(std::string_view sql, const std::vector<std::optional<std::string>>& params) {
+  ++round_trips_;
+  const std::string text(sql);
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  return RowsOf(Checked(conn_.get(),
+                        PQexecParams(conn_.get(), text.c_str(), static_cast<int>(values.size()),
+                                     nullptr, values.data(), nullptr, nullptr, 0),
+                        sql));
+}
+
+std::vector<Rows> PgConn::QueryAll(std::string_view sql) {
+  ++round_trips_;
+  const std::string text(sql);
+  if (PQsendQuery(conn_.get(), text.c_str()) == 0) ThrowResultError(conn_.get(), nullptr, sql);
+  // Every result is read before throwing, so that the connection is ready for the next request.
+  std::vector<Rows> out;
+  std::exception_ptr error;
+  while (PGresult* raw = PQgetResult(conn_.get())) {
+    try {
+      Result r = Checked(conn_.get(), raw, sql);
+      if (!error) out.push_back(RowsOf(r));
+    } catch (const Error&) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
+  return out;
 }
 
 bool PgConn::InTransaction() const {

@@ -28,6 +28,11 @@ class PgConn : public Conn {
   Rows Query(std::string_view sql,
              const std::vector<std::optional<std::string>>& params = {}) override;
 
+  // Runs several statements (no parameters) as one request and returns each one's rows, in order
+  // (an empty Rows for a statement that returns none). One round trip. Throws SqlError for the
+  // first statement that fails; the ones after it are not run.
+  std::vector<Rows> QueryAll(std::string_view sql);
+
   // True inside a transaction block (also a failed one), as libpq tracks it.
   bool InTransaction() const;
   // The server's version as a number, e.g. 150004.
@@ -45,7 +50,7 @@ class PgConn : public Conn {
 // The connection behind a Conn of the PostgreSQL dialect.
 PgConn& AsPg(Conn& conn);
 
-// See DialectImpl::Inspect. Three round trips whatever the number of objects.
+// See DialectImpl::Inspect. One round trip whatever the number of objects.
 schema::Realm Inspect(PgConn& conn);
 
 // See DialectImpl::ExecScript.
