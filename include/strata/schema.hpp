@@ -102,6 +102,15 @@ struct Check {
   bool operator==(const Check&) const = default;
 };
 
+// A trigger, kept verbatim. The IR does not model triggers (they are listed as unsupported and
+// never diffed), but a SQLite table rebuild drops a table's triggers, so the planner re-creates
+// them from these definitions. Filled by the SQLite inspector only.
+struct Trigger {
+  std::string name;
+  std::string definition;  // the CREATE TRIGGER statement, as the database stores it
+  bool operator==(const Trigger&) const = default;
+};
+
 struct Table {
   std::string schema;  // owning schema ("main" on SQLite)
   std::string name;
@@ -113,6 +122,7 @@ struct Table {
   std::string comment;
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
+  std::vector<Trigger> triggers;  // sorted by name; SQLite only, see Trigger
 
   const Column* FindColumn(std::string_view name) const;
   bool operator==(const Table&) const = default;

@@ -149,7 +149,11 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
       if (tt == nullptr) {
         out.push_back(DropTable{table});
       } else if (auto changes = DiffTable(table, *tt, options); !changes.empty()) {
-        out.push_back(ModifyTable{table, *tt, std::move(changes)});
+        // Triggers are not diffed: the table keeps the ones it has, which is what a planner that
+        // must re-create them (SQLite rebuilds) needs, in the reverse direction as well.
+        ModifyTable modify{table, *tt, std::move(changes)};
+        modify.to.triggers = table.triggers;
+        out.push_back(std::move(modify));
       }
     }
     for (const Table& table : t->tables) {

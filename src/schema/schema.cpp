@@ -124,6 +124,12 @@ nlohmann::ordered_json TableJson(const Table& t) {
   SetIf(j, "comment", t.comment);
   SetIf(j, "without_rowid", t.without_rowid);
   SetIf(j, "strict", t.strict);
+  if (!t.triggers.empty()) {
+    auto& triggers = j["triggers"] = nlohmann::ordered_json::array();
+    for (const Trigger& tr : t.triggers) {
+      triggers.push_back({{"name", tr.name}, {"definition", tr.definition}});
+    }
+  }
   return j;
 }
 

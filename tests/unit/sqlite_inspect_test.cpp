@@ -171,6 +171,10 @@ Table ExpectedProducts() {
                                   .ref_columns = {"code"},
                                   .on_delete = FkAction::kSetDefault}},
       .strict = true,
+      // Kept verbatim so that a rebuild can re-create it (it is also listed as unsupported).
+      .triggers = {{.name = "trg",
+                    .definition =
+                        "CREATE TRIGGER trg AFTER INSERT ON products BEGIN SELECT 1; SELECT 2; END"}},
   };
 }
 
@@ -263,7 +267,10 @@ TEST(SqliteInspectTest, CreateStatementsRoundTrip) {
     }
     migrate::ExecScript(*conn, script, "created.sql");
     const schema::Realm back = migrate::Inspect(*conn);
-    EXPECT_EQ(back.schemas, realm.schemas) << script << schema::ToJson(back);
+    // Triggers are not modelled, so the CREATE statements leave them out.
+    schema::Realm expected = realm;
+    for (auto& t : expected.schemas[0].tables) t.triggers.clear();
+    EXPECT_EQ(back.schemas, expected.schemas) << script << schema::ToJson(back);
   }
 }
 

@@ -218,6 +218,62 @@ TEST(SqlitePlanTest, RebuildKeepsRowsReferencesAndViews) {
   EXPECT_EQ(One(*conn, "SELECT count(*) FROM c"), "2");
 }
 
+TEST(SqlitePlanTest, RebuildReCreatesTheTablesTriggers) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  constexpr std::string_view kAudited = R"sql(
+    CREATE TABLE account (id INTEGER PRIMARY KEY, balance TEXT, note TEXT);
+    CREATE TABLE audit (account_id INTEGER, what TEXT);
+    CREATE TRIGGER account_insert AFTER INSERT ON account
+      BEGIN INSERT INTO audit VALUES (new.id, 'insert ' || new.balance); END;
+    CREATE TRIGGER "Account Delete" AFTER DELETE ON Account
+      BEGIN INSERT INTO audit VALUES (old.id, 'delete'); END;
+  )sql";
+  conn->Exec(std::string(kAudited));
+  conn->Exec("INSERT INTO account (id, balance, note) VALUES (1, '10', 'x')");
+  const schema::Realm before = migrate::Inspect(*conn);
+  ASSERT_EQ(before.schemas[0].FindTable("account")->triggers.size(), 2u);
+
+  // balance TEXT → INTEGER is a rebuild; the desired state drops `note` too.
+  schema::Realm desired;
+  const migrate::Plan plan = PlanTo(*conn, R"sql(
+    CREATE TABLE account (id INTEGER PRIMARY KEY, balance INTEGER);
+    CREATE TABLE audit (account_id INTEGER, what TEXT);
+  )sql",
+                                    &desired);
+  ASSERT_TRUE(Mentions(plan.statements, "DROP TABLE \"account\""));
+  EXPECT_TRUE(plan.warnings.empty()) << plan.warnings.front();
+  Apply(*conn, plan.statements);
+  EXPECT_EQ(One(*conn, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                       "WHERE type = 'trigger' ORDER BY name)"),
+            "Account Delete,account_insert");
+  conn->Exec("INSERT INTO account (id, balance) VALUES (2, 20); DELETE FROM account WHERE id = 1");
+  EXPECT_EQ(One(*conn, "SELECT group_concat(account_id || ' ' || what, '; ') FROM audit"),
+            "1 insert 10; 2 insert 20; 1 delete");
+  // The reverse rebuild keeps them as well.
+  Apply(*conn, plan.reverse);
+  EXPECT_EQ(One(*conn, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), "2");
+}
+
+TEST(SqlitePlanTest, RebuildWarnsWhenAReCreatedTriggerNamesADroppedColumn) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  conn->Exec(R"sql(
+    CREATE TABLE account (id INTEGER PRIMARY KEY, balance TEXT, note TEXT);
+    CREATE TABLE audit (what TEXT);
+    CREATE TRIGGER account_note AFTER UPDATE ON account
+      BEGIN INSERT INTO audit VALUES (new."note"); END;
+  )sql");
+  const migrate::Plan plan = PlanTo(*conn, R"sql(
+    CREATE TABLE account (id INTEGER PRIMARY KEY, balance INTEGER);
+    CREATE TABLE audit (what TEXT);
+  )sql");
+  ASSERT_EQ(plan.warnings.size(), 1u);
+  EXPECT_NE(plan.warnings[0].find("trigger \"account_note\""), std::string::npos)
+      << plan.warnings[0];
+  EXPECT_NE(plan.warnings[0].find("column \"note\""), std::string::npos) << plan.warnings[0];
+}
+
 TEST(SqlitePlanTest, RebuildThatBreaksAReferenceRollsBack) {
   TempDatabase db(Dialect::kSqlite);
   auto conn = db.Connect();

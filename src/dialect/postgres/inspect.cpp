@@ -1,5 +1,5 @@
-// The PostgreSQL inspector: one catalog query builds the whole schema as JSON (so the cost does not
-// grow with the number of tables), which is then assembled into the IR.
+// The PostgreSQL inspector: one request of catalog SELECTs reads the whole schema (so the cost
+// does not grow with the number of tables in round trips), and the rows are assembled into the IR.
 #include <fmt/format.h>
 
 #include <algorithm>

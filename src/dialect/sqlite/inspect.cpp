@@ -207,7 +207,7 @@ void Finish(TableState& state) {
 schema::Realm SqliteDialect::Inspect(Conn& conn) const {
   const Rows kinds =
       conn.Query("SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main'");
-  const Rows objects = conn.Query("SELECT type, name, sql FROM main.sqlite_schema");
+  const Rows objects = conn.Query("SELECT type, name, sql, tbl_name FROM main.sqlite_schema");
   const Rows columns =
       conn.Query(PerTable("x.name, x.type, x.\"notnull\", x.dflt_value, x.pk, x.hidden",
                           "pragma_table_xinfo(m.name, 'main') AS x", "", "x.cid"));
@@ -224,6 +224,7 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
   std::map<std::string, TableState*> by_folded_name;
   std::map<std::string, std::string> index_sql;
   std::map<std::string, const Row*> kind_of;
+  std::vector<const Row*> triggers;
   for (const Row& row : kinds.rows) kind_of[Text(row, 0)] = &row;
   for (const Row& row : objects.rows) {
     const std::string& type = Text(row, 0);
@@ -233,6 +234,7 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
       if (row[2]) index_sql[name] = *row[2];
     } else if (type == "view" || type == "trigger") {
       realm.unsupported.push_back({.kind = type, .schema = "main", .name = name});
+      if (type == "trigger") triggers.push_back(&row);
     } else if (type == "table" && kind_of.contains(name)) {
       const Row& kind = *kind_of[name];
       if (Text(kind, 1) == "virtual") {
@@ -286,7 +288,18 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
     }
   }
 
+  // Triggers stay unsupported, but a table keeps its own so that a rebuild can re-create them
+  // (tbl_name is spelled as the trigger's statement wrote it: names match case-insensitively).
+  for (const Row* row : triggers) {
+    if (auto it = by_folded_name.find(Lower(Text(*row, 3))); it != by_folded_name.end() && (*row)[2]) {
+      it->second->table.triggers.push_back({.name = Text(*row, 1), .definition = *(*row)[2]});
+    }
+  }
   schema::Schema main{.name = "main"};
+  for (auto& [name, state] : tables) {
+    std::sort(state.table.triggers.begin(), state.table.triggers.end(),
+              [](const auto& a, const auto& b) { return a.name < b.name; });
+  }
   for (auto& [name, state] : tables) std::sort(state.pk.begin(), state.pk.end());
   for (auto& [name, state] : tables) AddForeignKeys(state, by_folded_name);
   for (auto& [name, state] : tables) {

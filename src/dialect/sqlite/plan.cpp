@@ -1,7 +1,8 @@
 // The SQLite planner: changes → statements. ALTER TABLE where SQLite has it (ADD COLUMN, DROP
 // COLUMN, CREATE/DROP INDEX); everywhere else the documented table rebuild
 // (https://www.sqlite.org/lang_altertable.html#otheralter): create "new_<t>" with the new
-// definition, copy the rows, drop "<t>", rename "new_<t>" to "<t>", re-create its indexes.
+// definition, copy the rows, drop "<t>", rename "new_<t>" to "<t>", re-create its indexes and
+// triggers.
 //
 // Foreign keys and rebuilds: with enforcement on, DROP TABLE deletes every row first, which fires
 // ON DELETE actions in other tables (CASCADE would empty them) or fails on their references, and
@@ -331,6 +332,9 @@ class Planner {
   void ModifyTable(const migrate::ModifyTable& m, const std::string& comment);
   void Rebuild(const migrate::ModifyTable& m, const std::string& comment);
   void WarnNotNullWithoutDefault(const schema::Table& t, const schema::Column& c);
+  // A rebuild re-creates `trigger` as it was; warns when it names columns that `to` lost.
+  void WarnTriggerUsesDroppedColumns(const schema::Table& from, const schema::Table& to,
+                                     const schema::Trigger& trigger);
 
   const migrate::PlanOptions& options_;
   std::vector<Statement> statements_;
@@ -435,6 +439,34 @@ void Planner::Rebuild(const migrate::ModifyTable& m, const std::string& comment)
   for (const auto& index : to.indexes) {
     if (!index.constraint) Add(CreateIndexSql(to, index), comment);
   }
+  // DROP TABLE took the table's triggers with it: they come back as they were.
+  for (const auto& trigger : from.triggers) {
+    WarnTriggerUsesDroppedColumns(from, to, trigger);
+    Add(trigger.definition, fmt::format("{} (re-create trigger \"{}\")", comment, trigger.name));
+  }
+}
+
+void Planner::WarnTriggerUsesDroppedColumns(const schema::Table& from, const schema::Table& to,
+                                            const schema::Trigger& trigger) {
+  std::vector<std::string> gone;
+  for (const Token& token : Tokenize(trigger.definition)) {
+    if (token.kind != TokenKind::kWord && token.kind != TokenKind::kIdent) continue;
+    const std::string name = Unquote(token);
+    const schema::Column* column = nullptr;
+    for (const auto& c : from.columns) {
+      if (EqualFold(c.name, name)) column = &c;
+    }
+    bool kept = false;
+    for (const auto& c : to.columns) kept = kept || EqualFold(c.name, name);
+    if (column != nullptr && !kept && !Contains(gone, column->name)) gone.push_back(column->name);
+  }
+  if (gone.empty()) return;
+  warnings_.push_back(fmt::format(
+      "trigger \"{}\" is re-created on the rebuilt table \"{}\" but names {} \"{}\", which the "
+      "table no longer has: SQLite only reports that when the trigger fires (change or drop the "
+      "trigger in the same migration)",
+      trigger.name, to.name, gone.size() == 1 ? "column" : "columns",
+      fmt::join(gone, "\", \"")));
 }
 
 std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes,
