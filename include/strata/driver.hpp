@@ -25,7 +25,7 @@ std::string_view DialectName(Dialect d);
 // InputError naming the URL (with its password masked).
 struct Url {
   Dialect dialect = Dialect::kSqlite;
-  std::string scheme;    // as written: postgres, postgresql, sqlite
+  std::string scheme;  // as written: postgres, postgresql, sqlite
   std::string user;
   std::string password;  // never printed: see Redacted()
   std::string host;
@@ -62,7 +62,8 @@ class Conn {
   // Runs one or more statements with no parameters; results are discarded. Throws SqlError.
   virtual void Exec(std::string_view sql) = 0;
   // Runs one statement with text parameters ($1, $2 on PostgreSQL; ?1, ?2 or ? on SQLite).
-  virtual Rows Query(std::string_view sql, const std::vector<std::optional<std::string>>& params = {}) = 0;
+  virtual Rows Query(std::string_view sql,
+                     const std::vector<std::optional<std::string>>& params = {}) = 0;
 
   // Number of requests sent to the server since the connection opened (for benchmarks: the
   // inspector's cost must not grow with the number of tables).

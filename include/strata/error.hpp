@@ -1,5 +1,5 @@
-// Exceptions thrown by strata. Every error derives from strata::Error; messages say what went wrong,
-// where, and how to fix it, and never contain passwords.
+// Exceptions thrown by strata. Every error derives from strata::Error; messages say what went
+// wrong, where, and how to fix it, and never contain passwords.
 #pragma once
 
 #include <stdexcept>

@@ -1,7 +1,7 @@
-// The relational schema model (IR) shared by every part of strata: inspectors produce it, the differ
-// compares two of them, planners turn the differences into DDL, and (later) entity schemas compile to
-// it. Values are as the database itself reports them after normalization (types, default and check
-// expressions), so two models from the same dialect compare by plain equality.
+// The relational schema model (IR) shared by every part of strata: inspectors produce it, the
+// differ compares two of them, planners turn the differences into DDL, and (later) entity schemas
+// compile to it. Values are as the database itself reports them after normalization (types, default
+// and check expressions), so two models from the same dialect compare by plain equality.
 #pragma once
 
 #include <cstdint>
@@ -21,16 +21,16 @@ struct Column {
   // "serial"/"bigserial"/"smallserial" with no default: their sequence belongs to the column.
   std::string type;
   bool nullable = true;
-  std::optional<std::string> default_expr;   // normalized expression text
+  std::optional<std::string> default_expr;  // normalized expression text
   Identity identity = Identity::kNone;
   // START WITH and INCREMENT BY of an identity column's sequence (PostgreSQL). Its other options
   // (MINVALUE, MAXVALUE, CACHE, CYCLE, SEQUENCE NAME) are reported as unsupported when not the
   // defaults.
   std::int64_t identity_start = 1;
   std::int64_t identity_increment = 1;
-  std::optional<std::string> generated;      // expression of a STORED generated column
-  bool generated_virtual = false;            // SQLite VIRTUAL generated column
-  std::string collation;                     // empty: the type's default collation
+  std::optional<std::string> generated;  // expression of a STORED generated column
+  bool generated_virtual = false;        // SQLite VIRTUAL generated column
+  std::string collation;                 // empty: the type's default collation
   std::string comment;
 
   bool operator==(const Column&) const = default;
@@ -116,12 +116,12 @@ struct Table {
   std::string name;
   std::vector<Column> columns;  // in ordinal order
   std::optional<PrimaryKey> primary_key;
-  std::vector<Index> indexes;        // sorted by name
+  std::vector<Index> indexes;            // sorted by name
   std::vector<ForeignKey> foreign_keys;  // sorted by name
-  std::vector<Check> checks;         // sorted by name
+  std::vector<Check> checks;             // sorted by name
   std::string comment;
-  bool without_rowid = false;  // SQLite
-  bool strict = false;         // SQLite
+  bool without_rowid = false;     // SQLite
+  bool strict = false;            // SQLite
   std::vector<Trigger> triggers;  // sorted by name; SQLite only, see Trigger
 
   const Column* FindColumn(std::string_view name) const;
@@ -160,8 +160,8 @@ struct Unsupported {
 struct Realm {
   std::vector<Schema> schemas;  // sorted by name
   std::vector<Unsupported> unsupported;
-  // True when the source was scoped to a single schema (URL search_path, or SQLite): object names in
-  // rendered SQL are then left unqualified so files apply to whatever schema the target uses.
+  // True when the source was scoped to a single schema (URL search_path, or SQLite): object names
+  // in rendered SQL are then left unqualified so files apply to whatever schema the target uses.
   bool scoped = false;
 
   const Schema* FindSchema(std::string_view name) const;

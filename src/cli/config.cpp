@@ -2,9 +2,9 @@
 #include "cli/config.hpp"
 
 #include <fmt/format.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
-#include <toml++/toml.h>
 
 #include "strata/error.hpp"
 
@@ -12,9 +12,10 @@ namespace strata::cli {
 
 EnvConfig LoadEnv(const std::string& path, const std::string& name) {
   if (!std::filesystem::exists(path)) {
-    throw InputError(fmt::format("--env {}: {} does not exist (run strata from the folder that holds "
-                                 "strata.toml, or pass --config PATH)",
-                                 name, path));
+    throw InputError(
+        fmt::format("--env {}: {} does not exist (run strata from the folder that holds "
+                    "strata.toml, or pass --config PATH)",
+                    name, path));
   }
   toml::table root;
   try {
@@ -27,7 +28,8 @@ EnvConfig LoadEnv(const std::string& path, const std::string& name) {
   if (env == nullptr) {
     std::string known;
     if (const toml::table* envs = root["env"].as_table()) {
-      for (const auto& [key, value] : *envs) known += (known.empty() ? "" : ", ") + std::string(key);
+      for (const auto& [key, value] : *envs)
+        known += (known.empty() ? "" : ", ") + std::string(key);
     }
     throw InputError(fmt::format("{} has no [env.{}] section{}", path, name,
                                  known.empty() ? "" : " (it defines: " + known + ")"));

@@ -8,11 +8,11 @@ namespace strata::cli {
 
 struct EnvConfig {
   std::string name;
-  std::string src;               // desired state source (--to)
-  std::string url;               // target database (--url)
-  std::string dev;               // dev database (--dev-url)
-  std::string migration_dir;     // --dir
-  std::string migration_format;  // --dir-format
+  std::string src;                    // desired state source (--to)
+  std::string url;                    // target database (--url)
+  std::string dev;                    // dev database (--dev-url)
+  std::string migration_dir;          // --dir
+  std::string migration_format;       // --dir-format
   std::optional<std::string> indent;  // [env.X.format] indent
 };
 

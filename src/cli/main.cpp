@@ -24,9 +24,10 @@ std::string Required(const std::string& flag, const std::string& from_env, const
 
 void Confirm(const std::string& question, const char* approve_flag) {
   if (!isatty(STDIN_FILENO)) {
-    throw InputError(fmt::format("not applied: no terminal to ask for approval; review the plan "
-                                 "above and re-run with {}",
-                                 approve_flag));
+    throw InputError(
+        fmt::format("not applied: no terminal to ask for approval; review the plan "
+                    "above and re-run with {}",
+                    approve_flag));
   }
   std::cerr << question << " [y/N] " << std::flush;
   std::string answer;

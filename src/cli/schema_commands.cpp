@@ -23,15 +23,17 @@ Dialect DialectOf(std::initializer_list<std::string_view> sources) {
     if (s.empty() || s.starts_with("file://") || s.starts_with("ent://")) continue;
     Dialect d = Url::Parse(s).dialect;
     if (found && *found != d) {
-      throw InputError(fmt::format("cannot compare a {} schema with a {} one: give URLs of one "
-                                   "dialect",
-                                   DialectName(*found), DialectName(d)));
+      throw InputError(
+          fmt::format("cannot compare a {} schema with a {} one: give URLs of one "
+                      "dialect",
+                      DialectName(*found), DialectName(d)));
     }
     found = d;
   }
   if (!found) {
-    throw UsageError("no database URL among the sources: pass --dev-url so file:// sources can "
-                     "be normalized");
+    throw UsageError(
+        "no database URL among the sources: pass --dev-url so file:// sources can "
+        "be normalized");
   }
   return *found;
 }
@@ -79,8 +81,8 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
         fmt::print("{}", schema::ToMermaid(realm));
       } else {
         migrate::PlanOptions po{.unqualified = realm.scoped, .indent = "  "};
-        fmt::print("{}", migrate::FormatScript(
-                             migrate::CreateStatements(conn->dialect(), realm, po)));
+        fmt::print("{}",
+                   migrate::FormatScript(migrate::CreateStatements(conn->dialect(), realm, po)));
       }
     });
   }
@@ -107,9 +109,8 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
       const schema::Realm b = migrate::LoadState(to, dev.get());
       WarnUnsupported(a, "--from");
       WarnUnsupported(b, "--to");
-      const auto changes = migrate::Diff(a, b, dialect == Dialect::kSqlite
-                                                   ? migrate::DiffOptions{true}
-                                                   : migrate::DiffOptions{});
+      const auto changes = migrate::Diff(
+          a, b, dialect == Dialect::kSqlite ? migrate::DiffOptions{true} : migrate::DiffOptions{});
       if (changes.empty()) {
         fmt::print("Schemas are synced, no changes to be made.\n");
         return;
@@ -144,9 +145,9 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
       const schema::Realm desired = migrate::LoadState(to, dev.get());
       WarnUnsupported(current, "the target database");
       WarnUnsupported(desired, "--to");
-      const auto changes = migrate::Diff(current, desired, dialect == Dialect::kSqlite
-                                                               ? migrate::DiffOptions{true}
-                                                               : migrate::DiffOptions{});
+      const auto changes = migrate::Diff(
+          current, desired,
+          dialect == Dialect::kSqlite ? migrate::DiffOptions{true} : migrate::DiffOptions{});
       if (changes.empty()) {
         fmt::print("Schemas are synced, no changes to be made.\n");
         return;
@@ -157,9 +158,9 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
       if (!opts->auto_approve) Confirm("Apply these changes?", "--auto-approve");
       const auto start = std::chrono::steady_clock::now();
       migrate::ApplyStatements(*target, plan.statements);
-      const auto ms = std::chrono::duration<double, std::milli>(
-                          std::chrono::steady_clock::now() - start)
-                          .count();
+      const auto ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count();
       fmt::print("Applied {} statement{} in {:.1f} ms.\n", plan.statements.size(),
                  plan.statements.size() == 1 ? "" : "s", ms);
     });

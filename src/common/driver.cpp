@@ -1,8 +1,9 @@
 // Dialect-independent parts of the driver layer: connecting by URL, transactions, quoting.
+#include "strata/driver.hpp"
+
 #include <fmt/format.h>
 
 #include "dialect/dialect.hpp"
-#include "strata/driver.hpp"
 #include "strata/error.hpp"
 
 namespace strata {

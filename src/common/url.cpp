@@ -57,10 +57,10 @@ Url Url::Parse(std::string_view text) {
   const std::string shown = MaskRaw(text);
   auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos || scheme_end == 0) {
-    throw InputError(fmt::format(
-        "cannot read database URL \"{}\": expected scheme://…, e.g. "
-        "postgres://user:pass@localhost:5432/db?sslmode=disable or sqlite://app.db",
-        shown));
+    throw InputError(
+        fmt::format("cannot read database URL \"{}\": expected scheme://…, e.g. "
+                    "postgres://user:pass@localhost:5432/db?sslmode=disable or sqlite://app.db",
+                    shown));
   }
   Url url;
   url.scheme = std::string(text.substr(0, scheme_end));
@@ -108,7 +108,8 @@ Url Url::Parse(std::string_view text) {
     authority = authority.substr(at + 1);
     auto colon = userinfo.find(':');
     url.user = PercentDecode(userinfo.substr(0, colon), shown);
-    if (colon != std::string_view::npos) url.password = PercentDecode(userinfo.substr(colon + 1), shown);
+    if (colon != std::string_view::npos)
+      url.password = PercentDecode(userinfo.substr(colon + 1), shown);
   }
   // host[:port]; IPv6 hosts come in brackets.
   if (!authority.empty() && authority.front() == '[') {
@@ -140,7 +141,8 @@ std::string Format(const Url& url, bool with_password) {
   } else {
     if (!url.user.empty() || !url.password.empty()) {
       out += PercentEncode(url.user);
-      if (!url.password.empty()) out += ":" + (with_password ? PercentEncode(url.password) : "xxxxx");
+      if (!url.password.empty())
+        out += ":" + (with_password ? PercentEncode(url.password) : "xxxxx");
       out += "@";
     }
     out += !url.host.empty() && url.host.front() == '[' ? url.host : PercentEncode(url.host);

@@ -19,9 +19,12 @@ const T* FindByName(const std::vector<T>& items, std::string_view name) {
 
 std::string_view IdentityName(Identity i) {
   switch (i) {
-    case Identity::kAlways: return "ALWAYS";
-    case Identity::kByDefault: return "BY DEFAULT";
-    case Identity::kNone: break;
+    case Identity::kAlways:
+      return "ALWAYS";
+    case Identity::kByDefault:
+      return "BY DEFAULT";
+    case Identity::kNone:
+      break;
   }
   return "";
 }
@@ -168,11 +171,16 @@ const Schema* Realm::FindSchema(std::string_view n) const { return FindByName(sc
 
 std::string_view FkActionSql(FkAction a) {
   switch (a) {
-    case FkAction::kNoAction: return "NO ACTION";
-    case FkAction::kRestrict: return "RESTRICT";
-    case FkAction::kCascade: return "CASCADE";
-    case FkAction::kSetNull: return "SET NULL";
-    case FkAction::kSetDefault: return "SET DEFAULT";
+    case FkAction::kNoAction:
+      return "NO ACTION";
+    case FkAction::kRestrict:
+      return "RESTRICT";
+    case FkAction::kCascade:
+      return "CASCADE";
+    case FkAction::kSetNull:
+      return "SET NULL";
+    case FkAction::kSetDefault:
+      return "SET DEFAULT";
   }
   return "NO ACTION";
 }
@@ -254,13 +262,16 @@ std::string ToMermaid(const Realm& realm) {
           const Column* c = t.FindColumn(n);
           return c != nullptr && c->nullable;
         });
-        bool unique = std::any_of(t.indexes.begin(), t.indexes.end(), [&](const Index& ix) {
-          if (!ix.unique || ix.parts.size() != f.columns.size()) return false;
-          for (size_t i = 0; i < ix.parts.size(); ++i) {
-            if (ix.parts[i].column != f.columns[i]) return false;
-          }
-          return true;
-        }) || (t.primary_key && t.primary_key->columns == f.columns);
+        bool unique = std::any_of(t.indexes.begin(), t.indexes.end(),
+                                  [&](const Index& ix) {
+                                    if (!ix.unique || ix.parts.size() != f.columns.size())
+                                      return false;
+                                    for (size_t i = 0; i < ix.parts.size(); ++i) {
+                                      if (ix.parts[i].column != f.columns[i]) return false;
+                                    }
+                                    return true;
+                                  }) ||
+                      (t.primary_key && t.primary_key->columns == f.columns);
         out += fmt::format("  {} {}--{} {} : \"{}\"\n", entity(ref_schema, f.ref_table),
                            nullable ? "|o" : "||", unique ? "o|" : "o{", entity(s.name, t.name),
                            MermaidText(f.name));

@@ -38,13 +38,15 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
   TempDatabase db(GetParam());
   TempDatabase dev(GetParam());
   TempDir dir;
-  WriteFile(dir.path() / "v1.sql",
-            "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\n"
-            "CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES users (id));\n");
-  WriteFile(dir.path() / "v2.sql",
-            "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL, email text);\n"
-            "CREATE UNIQUE INDEX users_email ON users (email);\n"
-            "CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES users (id));\n");
+  WriteFile(
+      dir.path() / "v1.sql",
+      "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL);\n"
+      "CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES users (id));\n");
+  WriteFile(
+      dir.path() / "v2.sql",
+      "CREATE TABLE users (id integer PRIMARY KEY, name text NOT NULL, email text);\n"
+      "CREATE UNIQUE INDEX users_email ON users (email);\n"
+      "CREATE TABLE pets (id integer PRIMARY KEY, owner_id integer REFERENCES users (id));\n");
   const std::string v1 = Q("file://" + (dir.path() / "v1.sql").string());
   const std::string v2 = Q("file://" + (dir.path() / "v2.sql").string());
   const std::string common = " --url " + Q(db.url()) + " --dev-url " + Q(dev.url());
@@ -67,14 +69,14 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
   ASSERT_EQ(dry.status, 0) << dry.output;
   EXPECT_NE(dry.output.find("modify \"users\" table"), std::string::npos) << dry.output;
 
-  Result diff = Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " +
-                       Q(dev.url()));
+  Result diff =
+      Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " + Q(dev.url()));
   ASSERT_EQ(diff.status, 0) << diff.output;
   EXPECT_NE(diff.output.find("users_email"), std::string::npos) << diff.output;
 
   ASSERT_EQ(Strata("schema apply" + common + " --to " + v2 + " --auto-approve").status, 0);
-  Result synced = Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " +
-                         Q(dev.url()));
+  Result synced =
+      Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " + Q(dev.url()));
   EXPECT_EQ(synced.status, 0);
   EXPECT_NE(synced.output.find("Schemas are synced"), std::string::npos) << synced.output;
 
@@ -82,9 +84,9 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
   Result sql = Strata("schema inspect --url " + Q(db.url()));
   ASSERT_EQ(sql.status, 0) << sql.output;
   WriteFile(dir.path() / "inspected.sql", sql.output);
-  Result same = Strata("schema diff --from " + Q(db.url()) + " --to " +
-                       Q("file://" + (dir.path() / "inspected.sql").string()) + " --dev-url " +
-                       Q(dev.url()));
+  Result same =
+      Strata("schema diff --from " + Q(db.url()) + " --to " +
+             Q("file://" + (dir.path() / "inspected.sql").string()) + " --dev-url " + Q(dev.url()));
   EXPECT_NE(same.output.find("Schemas are synced"), std::string::npos) << same.output << sql.output;
 
   Result json = Strata("schema inspect --format json --url " + Q(db.url()));
@@ -104,7 +106,8 @@ TEST_P(CliSchemaTest, SqlErrorInStateFileNamesFileLineAndLeavesDevClean) {
   TempDatabase dev(GetParam());
   TempDir dir;
   WriteFile(dir.path() / "bad.sql",
-            "CREATE TABLE a (id integer);\n\nCREATE TABLE b (id integer, nosuch integer, nosuch text);\n");
+            "CREATE TABLE a (id integer);\n\nCREATE TABLE b (id integer, nosuch integer, nosuch "
+            "text);\n");
   Result r = Strata("schema apply --auto-approve --url " + Q(db.url()) + " --dev-url " +
                     Q(dev.url()) + " --to " + Q("file://" + (dir.path() / "bad.sql").string()));
   EXPECT_EQ(r.status, 1) << r.output;
@@ -205,8 +208,9 @@ TEST(CliErrorsTest, BadUrlsAndServers) {
 
   // Wrong password for a real role on the test cluster.
   auto admin = Connect(testing::PostgresAdminUrl());
-  admin->Exec("DROP ROLE IF EXISTS strata_cli_user; "
-              "CREATE ROLE strata_cli_user LOGIN PASSWORD 'right-password'");
+  admin->Exec(
+      "DROP ROLE IF EXISTS strata_cli_user; "
+      "CREATE ROLE strata_cli_user LOGIN PASSWORD 'right-password'");
   Url url = Url::Parse(testing::PostgresAdminUrl());
   url.user = "strata_cli_user";
   url.password = "wrong-password";

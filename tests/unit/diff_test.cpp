@@ -19,7 +19,8 @@ Table Users() {
 
 Realm RealmOf(std::vector<Table> tables, std::vector<Enum> enums = {}) {
   Realm r;
-  r.schemas.push_back(Schema{.name = "public", .tables = std::move(tables), .enums = std::move(enums)});
+  r.schemas.push_back(
+      Schema{.name = "public", .tables = std::move(tables), .enums = std::move(enums)});
   return r;
 }
 
@@ -68,8 +69,11 @@ TEST(DiffTest, KeysChecksAndComments) {
   Table to = Users();
   to.primary_key->columns = {"id", "name"};
   to.checks = {Check{.name = "age_positive", .expr = "(age > 0)"}};
-  to.foreign_keys = {ForeignKey{.name = "fk", .columns = {"id"}, .ref_schema = "public",
-                                .ref_table = "users", .ref_columns = {"id"}}};
+  to.foreign_keys = {ForeignKey{.name = "fk",
+                                .columns = {"id"},
+                                .ref_schema = "public",
+                                .ref_table = "users",
+                                .ref_columns = {"id"}}};
   to.comment = "people";
   auto changes = Diff(RealmOf({Users()}), RealmOf({to}));
   const auto& m = std::get<ModifyTable>(changes.at(0));
@@ -82,7 +86,8 @@ TEST(DiffTest, KeysChecksAndComments) {
 
 TEST(DiffTest, SchemasAndEnums) {
   Realm from = RealmOf({Users()}, {Enum{.schema = "public", .name = "mood", .values = {"sad"}}});
-  Realm to = RealmOf({Users()}, {Enum{.schema = "public", .name = "mood", .values = {"sad", "ok"}}});
+  Realm to =
+      RealmOf({Users()}, {Enum{.schema = "public", .name = "mood", .values = {"sad", "ok"}}});
   to.schemas.push_back(Schema{.name = "billing",
                               .tables = {Table{.schema = "billing", .name = "invoices"}},
                               .enums = {Enum{.schema = "billing", .name = "state"}}});
@@ -105,7 +110,8 @@ TEST(DiffTest, ScopedRealmsCompareWhateverTheSchemaName) {
   EXPECT_TRUE(Diff(a, b).empty());
   // A scoped realm against a whole database compares the schema of the same name only.
   Realm whole = RealmOf({Users()});
-  whole.schemas.push_back(Schema{.name = "other", .tables = {Table{.schema = "other", .name = "x"}}});
+  whole.schemas.push_back(
+      Schema{.name = "other", .tables = {Table{.schema = "other", .name = "x"}}});
   EXPECT_TRUE(Diff(a, whole).empty());
 }
 
@@ -136,9 +142,12 @@ TEST(FormatTest, JsonAndMermaid) {
   pets.columns = {Column{.name = "id", .type = "bigint", .nullable = false},
                   Column{.name = "owner id", .type = "bigint"}};
   pets.primary_key = PrimaryKey{.name = "pets_pkey", .columns = {"id"}};
-  pets.foreign_keys = {ForeignKey{.name = "pets_owner_fkey", .columns = {"owner id"},
-                                  .ref_schema = "public", .ref_table = "users",
-                                  .ref_columns = {"id"}, .on_delete = FkAction::kCascade}};
+  pets.foreign_keys = {ForeignKey{.name = "pets_owner_fkey",
+                                  .columns = {"owner id"},
+                                  .ref_schema = "public",
+                                  .ref_table = "users",
+                                  .ref_columns = {"id"},
+                                  .on_delete = FkAction::kCascade}};
   Realm r = RealmOf({pets, Users()});
   r.unsupported = {Unsupported{.kind = "view", .schema = "public", .name = "v"}};
   const std::string json = ToJson(r);

@@ -133,9 +133,9 @@ TEST(PostgresDriverTest, QueryAllReturnsEveryStatementsRowsInOneRequest) {
   auto conn = db.Connect();
   auto& pg = dialect::postgres::AsPg(*conn);
   const auto before = conn->round_trips();
-  std::vector<Rows> results =
-      pg.QueryAll("CREATE TEMP TABLE n (v integer); SELECT 1 AS a, NULL AS b; SELECT 'x' "
-                  "UNION ALL SELECT 'y'");
+  std::vector<Rows> results = pg.QueryAll(
+      "CREATE TEMP TABLE n (v integer); SELECT 1 AS a, NULL AS b; SELECT 'x' "
+      "UNION ALL SELECT 'y'");
   EXPECT_EQ(conn->round_trips(), before + 1);
   ASSERT_EQ(results.size(), 3u);
   EXPECT_TRUE(results[0].rows.empty());
@@ -154,9 +154,9 @@ TEST(PostgresDriverTest, QueryAllStopsAtTheFailingStatementAndLeavesTheConnectio
     EXPECT_EQ(e.sqlstate, "22012");
   }
   // A multi-statement request runs as one transaction: nothing of it is left.
-  EXPECT_EQ(conn->Query("SELECT count(*) FROM pg_class WHERE relname IN ('kept', 'never')")
-                .rows[0][0],
-            "0");
+  EXPECT_EQ(
+      conn->Query("SELECT count(*) FROM pg_class WHERE relname IN ('kept', 'never')").rows[0][0],
+      "0");
 }
 
 TEST(PostgresDriverTest, SearchPathIsSetWithSqlAfterConnecting) {

@@ -1,7 +1,7 @@
 // The statement splitter: quotes, comments, dollar quoting and bodies holding semicolons.
-#include <gtest/gtest.h>
-
 #include "migrate/split.hpp"
+
+#include <gtest/gtest.h>
 
 namespace strata::migrate {
 namespace {
@@ -36,8 +36,9 @@ TEST(SplitTest, DollarQuotedBodies) {
   auto texts = Texts(script);
   ASSERT_EQ(texts.size(), 3u);
   EXPECT_EQ(texts[0], "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql");
-  EXPECT_EQ(texts[1],
-            "CREATE FUNCTION g() RETURNS int AS $body$ BEGIN RETURN 2; END; $body$ LANGUAGE plpgsql");
+  EXPECT_EQ(
+      texts[1],
+      "CREATE FUNCTION g() RETURNS int AS $body$ BEGIN RETURN 2; END; $body$ LANGUAGE plpgsql");
   EXPECT_EQ(texts[2], "SELECT $1");
 }
 

@@ -172,9 +172,10 @@ Table ExpectedProducts() {
                                   .on_delete = FkAction::kSetDefault}},
       .strict = true,
       // Kept verbatim so that a rebuild can re-create it (it is also listed as unsupported).
-      .triggers = {{.name = "trg",
-                    .definition =
-                        "CREATE TRIGGER trg AFTER INSERT ON products BEGIN SELECT 1; SELECT 2; END"}},
+      .triggers =
+          {{.name = "trg",
+            .definition =
+                "CREATE TRIGGER trg AFTER INSERT ON products BEGIN SELECT 1; SELECT 2; END"}},
   };
 }
 

@@ -244,8 +244,9 @@ TEST(SqlitePlanTest, RebuildReCreatesTheTablesTriggers) {
   ASSERT_TRUE(Mentions(plan.statements, "DROP TABLE \"account\""));
   EXPECT_TRUE(plan.warnings.empty()) << plan.warnings.front();
   Apply(*conn, plan.statements);
-  EXPECT_EQ(One(*conn, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
-                       "WHERE type = 'trigger' ORDER BY name)"),
+  EXPECT_EQ(One(*conn,
+                "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
+                "WHERE type = 'trigger' ORDER BY name)"),
             "Account Delete,account_insert");
   conn->Exec("INSERT INTO account (id, balance) VALUES (2, 20); DELETE FROM account WHERE id = 1");
   EXPECT_EQ(One(*conn, "SELECT group_concat(account_id || ' ' || what, '; ') FROM audit"),

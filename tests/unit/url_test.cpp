@@ -8,7 +8,8 @@ namespace strata {
 namespace {
 
 TEST(UrlTest, Postgres) {
-  Url u = Url::Parse("postgres://app:s%40cret@db.local:6543/shop?sslmode=disable&search_path=public");
+  Url u =
+      Url::Parse("postgres://app:s%40cret@db.local:6543/shop?sslmode=disable&search_path=public");
   EXPECT_EQ(u.dialect, Dialect::kPostgres);
   EXPECT_EQ(u.user, "app");
   EXPECT_EQ(u.password, "s@cret");
@@ -17,7 +18,8 @@ TEST(UrlTest, Postgres) {
   EXPECT_EQ(u.database, "shop");
   EXPECT_EQ(u.SearchPath(), "public");
   EXPECT_EQ(u.params.at("sslmode"), "disable");
-  EXPECT_EQ(u.Redacted(), "postgres://app:xxxxx@db.local:6543/shop?search_path=public&sslmode=disable");
+  EXPECT_EQ(u.Redacted(),
+            "postgres://app:xxxxx@db.local:6543/shop?search_path=public&sslmode=disable");
   EXPECT_EQ(Url::Parse(u.ToString()).password, "s@cret");
   EXPECT_EQ(Url::Parse("postgresql://localhost/x").dialect, Dialect::kPostgres);
 }

@@ -22,6 +22,8 @@ enum ColumnChange : std::uint32_t {
   kColumnComment = 1u << 6,
 };
 
+// One line per change kind: the list reads as a table.
+// clang-format off
 struct AddColumn { schema::Column column; };
 struct DropColumn { schema::Column column; };
 struct ModifyColumn { schema::Column from, to; std::uint32_t what = 0; };
@@ -57,6 +59,7 @@ struct AddTable { schema::Table table; };
 struct DropTable { schema::Table table; };
 // `from` and `to` are the whole table before and after; `changes` what differs.
 struct ModifyTable { schema::Table from, to; std::vector<TableChange> changes; };
+// clang-format on
 
 using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddEnum, DropEnum,
                             ModifyEnum, AddTable, DropTable, ModifyTable>;

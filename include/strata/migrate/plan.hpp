@@ -38,7 +38,8 @@ struct PlanOptions {
   std::string indent;
 };
 
-Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes, const PlanOptions& options = {});
+Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes,
+                 const PlanOptions& options = {});
 
 // The statements that create `realm` from nothing (schema inspect --format sql).
 std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& realm,

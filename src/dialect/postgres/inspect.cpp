@@ -361,8 +361,8 @@ std::vector<std::string> NamesOf(const AttNames& names, Oid rel, const std::vect
   for (size_t i = from; i < std::min(to, attnums.size()); ++i) {
     const int n = attnums[i];
     if (table == names.end() || n <= 0 || static_cast<size_t>(n) >= table->second.size()) {
-      throw Error(fmt::format("column {} of relation {} is missing from PostgreSQL's catalog", n,
-                              rel));
+      throw Error(
+          fmt::format("column {} of relation {} is missing from PostgreSQL's catalog", n, rel));
     }
     out.push_back(table->second[n]);
   }
@@ -436,7 +436,8 @@ void ReadIdentity(const Row& seq, const schema::Table& table, schema::Column& c,
   if (const auto max = Int(seq, kSeqMax); max != (ascending ? type_max : -1)) {
     options += fmt::format(" MAXVALUE {}", max);
   }
-  if (const auto cache = Int(seq, kSeqCache); cache != 1) options += fmt::format(" CACHE {}", cache);
+  if (const auto cache = Int(seq, kSeqCache); cache != 1)
+    options += fmt::format(" CACHE {}", cache);
   if (Bool(seq, kSeqCycle)) options += " CYCLE";
   // The name PostgreSQL gives it unless that name is taken.
   if (const std::string& name = Text(seq, kSeqName);
@@ -450,9 +451,9 @@ void ReadIdentity(const Row& seq, const schema::Table& table, schema::Column& c,
   }
 }
 
-// Whether `seq` (see OwnedSequenceField), owned by column c, is the sequence `CREATE TABLE … serial`
-// would create for it: in the table's schema, of the column's type, with serial's options and
-// name, and the column's default calling it.
+// Whether `seq` (see OwnedSequenceField), owned by column c, is the sequence `CREATE TABLE …
+// serial` would create for it: in the table's schema, of the column's type, with serial's options
+// and name, and the column's default calling it.
 bool IsSerialSequence(const Row& seq, const schema::Table& table, const schema::Column& c) {
   if (Text(seq, kSeqDependency) != "a" || !Bool(seq, kSeqSameSchema) ||
       Text(seq, kSeqType) != c.type || SerialFor(c.type).empty() || c.nullable) {
@@ -624,31 +625,30 @@ void AddConstraint(const Row& row, const AttNames& names, const Comments& commen
   if (type == "p") {
     t.primary_key = schema::PrimaryKey{.name = name, .columns = NamesOf(names, rel, key)};
   } else if (type == "u") {
-    schema::Index idx{
-        .name = name,
-        .unique = true,
-        .constraint = true,
-        .nulls_not_distinct = Bool(row, kConNullsNotDistinct),
-        .include = IsNull(row, kConIndexKey)
-                       ? std::vector<std::string>{}
-                       : NamesOf(names, rel, Ints(row, kConIndexKey),
-                                 static_cast<size_t>(Int(row, kConIndexKeyCount))),
-        .comment = CommentOf(comments, 'c', OidOf(row, kConOid))};
+    schema::Index idx{.name = name,
+                      .unique = true,
+                      .constraint = true,
+                      .nulls_not_distinct = Bool(row, kConNullsNotDistinct),
+                      .include = IsNull(row, kConIndexKey)
+                                     ? std::vector<std::string>{}
+                                     : NamesOf(names, rel, Ints(row, kConIndexKey),
+                                               static_cast<size_t>(Int(row, kConIndexKeyCount))),
+                      .comment = CommentOf(comments, 'c', OidOf(row, kConOid))};
     for (auto& col : NamesOf(names, rel, key)) idx.parts.push_back({.column = col});
     t.indexes.push_back(std::move(idx));
   } else if (type == "f") {
-    t.foreign_keys.push_back({.name = name,
-                              .columns = NamesOf(names, rel, key),
-                              .ref_schema = Text(row, kConRefSchema),
-                              .ref_table = Text(row, kConRefTable),
-                              .ref_columns = NamesOf(names, OidOf(row, kConRefRel),
-                                                     Ints(row, kConRefKey)),
-                              .on_update = FkActionOf(Text(row, kConOnUpdate)),
-                              .on_delete = FkActionOf(Text(row, kConOnDelete)),
-                              .match_full = Text(row, kConMatchType) == "f",
-                              .deferrable = Bool(row, kConDeferrable),
-                              .initially_deferred = Bool(row, kConDeferred),
-                              .not_valid = !Bool(row, kConValidated)});
+    t.foreign_keys.push_back(
+        {.name = name,
+         .columns = NamesOf(names, rel, key),
+         .ref_schema = Text(row, kConRefSchema),
+         .ref_table = Text(row, kConRefTable),
+         .ref_columns = NamesOf(names, OidOf(row, kConRefRel), Ints(row, kConRefKey)),
+         .on_update = FkActionOf(Text(row, kConOnUpdate)),
+         .on_delete = FkActionOf(Text(row, kConOnDelete)),
+         .match_full = Text(row, kConMatchType) == "f",
+         .deferrable = Bool(row, kConDeferrable),
+         .initially_deferred = Bool(row, kConDeferred),
+         .not_valid = !Bool(row, kConValidated)});
   } else if (type == "c") {
     t.checks.push_back({.name = name,
                         .expr = Text(row, kConExpr),
@@ -722,8 +722,7 @@ schema::Realm Assemble(const std::vector<Rows>& sections, bool scoped) {
   for (const Row& row : sections[kIndexes].rows) {
     schema::Table& t = tables.at(OidOf(row, kIdxRel));
     t.indexes.push_back(IndexOf(row, names, comments, t, &realm.unsupported));
-    ReportStorage(row, kIdxStorage, kIdxSpace, t.schema, t.indexes.back().name,
-                  &realm.unsupported);
+    ReportStorage(row, kIdxStorage, kIdxSpace, t.schema, t.indexes.back().name, &realm.unsupported);
   }
   for (auto& [oid, t] : tables) {
     SortByName(t.indexes);
@@ -807,8 +806,7 @@ schema::Realm Inspect(PgConn& conn) {
                  : "SELECT set_config('search_path', "
                    "current_setting('strata.saved_search_path'), true)";
   for (const auto& [placeholder, value] :
-       {std::pair<std::string_view, std::string>{"@SCOPE@", QuoteLiteral(scope)},
-        {"@NND@", nnd}}) {
+       {std::pair<std::string_view, std::string>{"@SCOPE@", QuoteLiteral(scope)}, {"@NND@", nnd}}) {
     for (size_t at; (at = request.find(placeholder)) != std::string::npos;) {
       request.replace(at, placeholder.size(), value);
     }

@@ -291,7 +291,8 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
   // Triggers stay unsupported, but a table keeps its own so that a rebuild can re-create them
   // (tbl_name is spelled as the trigger's statement wrote it: names match case-insensitively).
   for (const Row* row : triggers) {
-    if (auto it = by_folded_name.find(Lower(Text(*row, 3))); it != by_folded_name.end() && (*row)[2]) {
+    if (auto it = by_folded_name.find(Lower(Text(*row, 3)));
+        it != by_folded_name.end() && (*row)[2]) {
       it->second->table.triggers.push_back({.name = Text(*row, 1), .definition = *(*row)[2]});
     }
   }

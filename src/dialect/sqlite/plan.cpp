@@ -465,8 +465,7 @@ void Planner::WarnTriggerUsesDroppedColumns(const schema::Table& from, const sch
       "trigger \"{}\" is re-created on the rebuilt table \"{}\" but names {} \"{}\", which the "
       "table no longer has: SQLite only reports that when the trigger fires (change or drop the "
       "trigger in the same migration)",
-      trigger.name, to.name, gone.size() == 1 ? "column" : "columns",
-      fmt::join(gone, "\", \"")));
+      trigger.name, to.name, gone.size() == 1 ? "column" : "columns", fmt::join(gone, "\", \"")));
 }
 
 std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes,
