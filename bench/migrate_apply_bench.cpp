@@ -95,15 +95,8 @@ void PsqlFiles(benchmark::State& state) {
 STRATA_BENCH(PsqlFiles);
 STRATA_BENCH(StrataMigrateApply);
 
-}  // namespace
-}  // namespace strata::bench
-
-int main(int argc, char** argv) {
-  using namespace strata::bench;
-  benchmark::Initialize(&argc, argv);
-  Setup();
-  MedianReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+// Prints the ratio to psql, then drops the databases the runs made and the directory.
+void Summarize(const MedianReporter& reporter) {
   const double strata_ms = reporter.MedianMs("StrataMigrateApply");
   const double psql_ms = reporter.MedianMs("PsqlFiles");
   const double ratio = strata_ms / psql_ms;
@@ -112,11 +105,16 @@ int main(int argc, char** argv) {
       "  strata migrate apply {:.1f} ms vs psql -f per file {:.1f} ms: ratio {:.2f} "
       "(target <= 1.20), {}\n",
       strata_ms, psql_ms, ratio, ratio <= 1.2 ? "met" : "MISSED");
-  auto admin = strata::Connect(AdminUrl());
+  auto admin = Connect(AdminUrl());
   for (int i = 0; i < g_database; ++i) {
     admin->Exec(fmt::format("DROP DATABASE IF EXISTS strata_bench_apply_{} WITH (FORCE)", i));
   }
-  std::filesystem::remove_all(g_dir);
-  benchmark::Shutdown();
-  return reporter.failed() ? 1 : 0;
+  fs::remove_all(g_dir);
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  return strata::bench::RunBenchmarks(argc, argv, strata::bench::Setup, strata::bench::Summarize);
 }

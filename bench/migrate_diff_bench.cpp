@@ -168,15 +168,9 @@ BENCHMARK(MigrateDiff)
     ->Repetitions(3)
     ->ReportAggregatesOnly(true);
 
-}  // namespace
-}  // namespace strata::bench
-
-int main(int argc, char** argv) {
-  using namespace strata::bench;
-  benchmark::Initialize(&argc, argv);
-  Setup();
-  MedianReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+// Prints the phases of each table count and the comparison with peers, then drops the dev
+// database and the workloads.
+void Summarize(const MedianReporter& reporter) {
   fmt::print("\nSummary (medians of 3 repetitions, {} files, 10% of tables changed):\n", kFiles);
   for (const char* tables : {"500", "1000"}) {
     const std::string name = fmt::format("MigrateDiff/{}", tables);
@@ -195,8 +189,13 @@ int main(int argc, char** argv) {
   fmt::print(
       "  peers (DESIGN.md §6; not run by this benchmark) took 1,300-11,500 ms on 500 tables: {}\n",
       total > 0 && total < 1300 ? "faster than every one" : "NOT faster than every one");
-  strata::Connect(AdminUrl())->Exec("DROP DATABASE IF EXISTS strata_bench_dev WITH (FORCE)");
-  std::filesystem::remove_all(g_root);
-  benchmark::Shutdown();
-  return reporter.failed() ? 1 : 0;
+  Connect(AdminUrl())->Exec("DROP DATABASE IF EXISTS strata_bench_dev WITH (FORCE)");
+  fs::remove_all(g_root);
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  return strata::bench::RunBenchmarks(argc, argv, strata::bench::Setup, strata::bench::Summarize);
 }

@@ -95,15 +95,8 @@ STRATA_BENCH(Inspect)->Arg(100)->Arg(1000)->Iterations(2);
 STRATA_BENCH(Diff);
 STRATA_BENCH(Plan);
 
-}  // namespace
-}  // namespace strata::bench
-
-int main(int argc, char** argv) {
-  using namespace strata::bench;
-  benchmark::Initialize(&argc, argv);
-  Setup();
-  MedianReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
+// Prints the figures against their targets.
+void Summarize(const MedianReporter& reporter) {
   const double dump = reporter.MedianMs("PgDumpSchemaOnly");
   const double inspect = reporter.MedianMs("Inspect/1000");
   const double diff_plan = reporter.MedianMs("Diff") + reporter.MedianMs("Plan");
@@ -118,6 +111,11 @@ int main(int argc, char** argv) {
   fmt::print("  round trips per inspection: {} at 100 tables, {} at 1,000 tables ({})\n",
              g_round_trips[100], g_round_trips[1000],
              g_round_trips[100] == g_round_trips[1000] ? "independent of table count" : "GROWS");
-  benchmark::Shutdown();
-  return reporter.failed() ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace strata::bench
+
+int main(int argc, char** argv) {
+  return strata::bench::RunBenchmarks(argc, argv, strata::bench::Setup, strata::bench::Summarize);
 }

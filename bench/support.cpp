@@ -92,4 +92,15 @@ double MedianReporter::MedianCounter(const std::string& name, const std::string&
   return value == it->second.end() ? 0 : value->second;
 }
 
+int RunBenchmarks(int argc, char** argv, void (*setup)(),
+                  void (*summarize)(const MedianReporter& reporter)) {
+  benchmark::Initialize(&argc, argv);
+  setup();
+  MedianReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  summarize(reporter);
+  benchmark::Shutdown();
+  return reporter.failed() ? 1 : 0;
+}
+
 }  // namespace strata::bench

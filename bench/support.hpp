@@ -54,4 +54,10 @@ class MedianReporter : public benchmark::ConsoleReporter {
   bool failed_ = false;
 };
 
+// The main() of a benchmark binary: parses the benchmark flags, runs `setup`, the benchmarks the
+// flags select, then `summarize` with their medians (which also removes what setup made).
+// Returns the exit code: 1 when a benchmark failed.
+int RunBenchmarks(int argc, char** argv, void (*setup)(),
+                  void (*summarize)(const MedianReporter& reporter));
+
 }  // namespace strata::bench

@@ -106,6 +106,42 @@ void PrintDryRun(const migrate::FileReport& f) {
   for (const std::string& sql : f.sql) fmt::print("{};\n", sql);
 }
 
+// Shared by apply and down: completes `options` (ApplyOptions or DownOptions) from the flags, with
+// text output prints each file as it runs (`verb`: "applied", "reverted"), and runs `execute`
+// (migrate::Apply or migrate::Down) on the checked directory.
+template <typename Options, typename Execute>
+auto RunFiles(Context& ctx, const DbFlags& flags, bool dry_run, const std::string& lock_timeout,
+              std::string_view verb, Options options, Execute execute) {
+  options.dry_run = dry_run;
+  options.lock_timeout = ParseDuration(lock_timeout);
+  if (flags.log != "json") {
+    options.progress = [dry_run, verb](const migrate::FileReport& f) {
+      if (dry_run) {
+        PrintDryRun(f);
+      } else {
+        fmt::print("{}\n", Line(f, verb));
+      }
+      std::fflush(stdout);
+    };
+  }
+  const migrate::Dir dir = OpenDir(ctx, flags.dir);
+  dir.VerifySum();
+  auto conn = ConnectTarget(ctx, flags);
+  return execute(*conn, dir, options);
+}
+
+// The --log json object of apply and down: what both report of a run (ApplyResult, DownResult).
+template <typename Result>
+json RunJson(std::string_view command, bool dry_run, const Result& result) {
+  json files = json::array();
+  for (const auto& f : result.files) files.push_back(FileJson(f));
+  return {{"command", command},
+          {"dry_run", dry_run},
+          {"from", result.from_version},
+          {"to", result.to_version},
+          {"files", files}};
+}
+
 void AddApply(CLI::App& migrate, Context& ctx) {
   struct Opts {
     DbFlags db;
@@ -133,45 +169,25 @@ void AddApply(CLI::App& migrate, Context& ctx) {
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
     Run(opts->db, "apply", [&] {
-      const bool json_log = opts->db.log == "json";
       migrate::ApplyOptions options;
       options.limit = opts->limit;
       options.tx_mode = migrate::ParseTxMode(opts->tx_mode);
       options.baseline = opts->baseline;
-      options.dry_run = opts->dry_run;
       options.allow_out_of_order = opts->allow_out_of_order;
-      options.lock_timeout = ParseDuration(opts->lock_timeout);
-      if (!json_log) {
-        options.progress = [&](const migrate::FileReport& f) {
-          if (opts->dry_run) {
-            PrintDryRun(f);
-          } else {
-            fmt::print("{}\n", Line(f, "applied"));
-          }
-          std::fflush(stdout);
-        };
-      }
-      const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
-      dir.VerifySum();
-      auto conn = ConnectTarget(ctx, opts->db);
-      const migrate::ApplyResult result = migrate::Apply(*conn, dir, options);
+      const migrate::ApplyResult result = RunFiles(ctx, opts->db, opts->dry_run, opts->lock_timeout,
+                                                   "applied", options, migrate::Apply);
       int statements = 0;
       double ms = 0;
       for (const auto& f : result.files) {
         statements += f.statements;
         ms += f.ms;
       }
-      if (json_log) {
-        json files = json::array();
-        for (const auto& f : result.files) files.push_back(FileJson(f));
-        PrintJson({{"command", "apply"},
-                   {"dry_run", opts->dry_run},
-                   {"from", result.from_version},
-                   {"to", result.to_version},
-                   {"files", files},
-                   {"statements", statements},
-                   {"ms", ms},
-                   {"notes", result.notes}});
+      if (opts->db.log == "json") {
+        json j = RunJson("apply", opts->dry_run, result);
+        j["statements"] = statements;
+        j["ms"] = ms;
+        j["notes"] = result.notes;
+        PrintJson(j);
         return;
       }
       for (const std::string& note : result.notes) fmt::print("note: {}\n", note);
@@ -210,33 +226,12 @@ void AddDown(CLI::App& migrate, Context& ctx) {
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
     Run(opts->db, "down", [&] {
-      const bool json_log = opts->db.log == "json";
       migrate::DownOptions options;
       options.count = opts->count;
-      options.dry_run = opts->dry_run;
-      options.lock_timeout = ParseDuration(opts->lock_timeout);
-      if (!json_log) {
-        options.progress = [&](const migrate::FileReport& f) {
-          if (opts->dry_run) {
-            PrintDryRun(f);
-          } else {
-            fmt::print("{}\n", Line(f, "reverted"));
-          }
-          std::fflush(stdout);
-        };
-      }
-      const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
-      dir.VerifySum();
-      auto conn = ConnectTarget(ctx, opts->db);
-      const migrate::DownResult result = migrate::Down(*conn, dir, options);
-      if (json_log) {
-        json files = json::array();
-        for (const auto& f : result.files) files.push_back(FileJson(f));
-        PrintJson({{"command", "down"},
-                   {"dry_run", opts->dry_run},
-                   {"from", result.from_version},
-                   {"to", result.to_version},
-                   {"files", files}});
+      const migrate::DownResult result = RunFiles(ctx, opts->db, opts->dry_run, opts->lock_timeout,
+                                                  "reverted", options, migrate::Down);
+      if (opts->db.log == "json") {
+        PrintJson(RunJson("down", opts->dry_run, result));
         return;
       }
       if (opts->dry_run) {

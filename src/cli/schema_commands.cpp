@@ -42,9 +42,23 @@ std::unique_ptr<Conn> ConnectDev(const std::string& dev_url) {
   return dev_url.empty() ? nullptr : Connect(dev_url);
 }
 
-migrate::PlanOptions OptionsFor(const schema::Realm& a, const schema::Realm& b,
-                                const std::string& indent) {
-  return migrate::PlanOptions{.unqualified = a.scoped && b.scoped, .indent = indent};
+// --to and --dev-url, taken by the commands that bring a schema to the desired one.
+void AddDesiredFlags(CLI::App& cmd, std::string& to, std::string& dev) {
+  cmd.add_option("--to", to, "Desired state: database URL or file://schema.sql");
+  cmd.add_option("--dev-url", dev, "Clean dev database used to normalize file:// sources");
+}
+
+// The plan that turns `current` into `desired`; nullopt, after telling the user, when there is
+// nothing to change.
+std::optional<Plan> PlanToDesired(Dialect dialect, const schema::Realm& current,
+                                  const schema::Realm& desired) {
+  const auto changes = migrate::Diff(current, desired, migrate::DiffOptionsFor(dialect));
+  if (changes.empty()) {
+    fmt::print("Schemas are synced, no changes to be made.\n");
+    return std::nullopt;
+  }
+  return migrate::PlanChanges(dialect, changes,
+                              {.unqualified = current.scoped && desired.scoped, .indent = ""});
 }
 
 void PrintPlan(const Plan& plan) {
@@ -96,8 +110,7 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = schema->add_subcommand(
         "diff", "Print the statements that turn the --from schema into the --to schema");
     cmd->add_option("--from", opts->from, "Current state: database URL or file://schema.sql");
-    cmd->add_option("--to", opts->to, "Desired state: database URL or file://schema.sql");
-    cmd->add_option("--dev-url", opts->dev, "Clean dev database used to normalize file:// sources");
+    AddDesiredFlags(*cmd, opts->to, opts->dev);
     cmd->callback([opts, &ctx] {
       std::string from = Required(opts->from, "", "--from");
       std::string to = Required(opts->to, ctx.Env().src, "--to");
@@ -109,13 +122,7 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
       const schema::Realm b = migrate::LoadState(to, dev.get());
       WarnUnsupported(a, "--from");
       WarnUnsupported(b, "--to");
-      const auto changes = migrate::Diff(
-          a, b, dialect == Dialect::kSqlite ? migrate::DiffOptions{true} : migrate::DiffOptions{});
-      if (changes.empty()) {
-        fmt::print("Schemas are synced, no changes to be made.\n");
-        return;
-      }
-      PrintPlan(migrate::PlanChanges(dialect, changes, OptionsFor(a, b, "")));
+      if (const std::optional<Plan> plan = PlanToDesired(dialect, a, b)) PrintPlan(*plan);
     });
   }
 
@@ -129,8 +136,7 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     CLI::App* cmd = schema->add_subcommand(
         "apply", "Change a database so that its schema becomes the desired one");
     cmd->add_option("-u,--url", opts->url, "Database URL to change");
-    cmd->add_option("--to", opts->to, "Desired state: database URL or file://schema.sql");
-    cmd->add_option("--dev-url", opts->dev, "Clean dev database used to normalize file:// sources");
+    AddDesiredFlags(*cmd, opts->to, opts->dev);
     cmd->add_flag("--dry-run", opts->dry_run, "Print the plan without applying it");
     cmd->add_flag("--auto-approve", opts->auto_approve, "Apply without asking for confirmation");
     cmd->callback([opts, &ctx] {
@@ -145,24 +151,18 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
       const schema::Realm desired = migrate::LoadState(to, dev.get());
       WarnUnsupported(current, "the target database");
       WarnUnsupported(desired, "--to");
-      const auto changes = migrate::Diff(
-          current, desired,
-          dialect == Dialect::kSqlite ? migrate::DiffOptions{true} : migrate::DiffOptions{});
-      if (changes.empty()) {
-        fmt::print("Schemas are synced, no changes to be made.\n");
-        return;
-      }
-      const Plan plan = migrate::PlanChanges(dialect, changes, OptionsFor(current, desired, ""));
-      PrintPlan(plan);
+      const std::optional<Plan> plan = PlanToDesired(dialect, current, desired);
+      if (!plan) return;
+      PrintPlan(*plan);
       if (opts->dry_run) return;
       if (!opts->auto_approve) Confirm("Apply these changes?", "--auto-approve");
       const auto start = std::chrono::steady_clock::now();
-      migrate::ApplyStatements(*target, plan.statements);
+      migrate::ApplyStatements(*target, plan->statements);
       const auto ms =
           std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
               .count();
-      fmt::print("Applied {} statement{} in {:.1f} ms.\n", plan.statements.size(),
-                 plan.statements.size() == 1 ? "" : "s", ms);
+      fmt::print("Applied {} statement{} in {:.1f} ms.\n", plan->statements.size(),
+                 plan->statements.size() == 1 ? "" : "s", ms);
     });
   }
 

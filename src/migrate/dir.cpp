@@ -21,8 +21,40 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr DirFormat kAllFormats[] = {DirFormat::kGolangMigrate, DirFormat::kAtlas,
-                                     DirFormat::kGoose, DirFormat::kFlyway, DirFormat::kDbmate};
+// How each format names its files, in one place: the writer names files from it, and the messages
+// refusing a file name show what it expects from it.
+struct FormatSpec {
+  DirFormat format;
+  std::string_view name;  // as --dir-format takes it
+  // fmt patterns of the file names over (version, name); `down` is empty where the down part
+  // shares the up file (goose, dbmate) or does not exist (atlas).
+  std::string_view up, down;
+  std::string_view rule;  // what else names must follow, for messages
+};
+
+constexpr FormatSpec kFormats[] = {
+    {DirFormat::kGolangMigrate, "golang-migrate", "{}_{}.up.sql", "{}_{}.down.sql",
+     "(version: digits)"},
+    {DirFormat::kAtlas, "atlas", "{}_{}.sql", "",
+     "(version: digits; the atlas format has no down files)"},
+    {DirFormat::kGoose, "goose", "{}_{}.sql", "",
+     "with a `-- +goose Up` section (version: digits)"},
+    {DirFormat::kFlyway, "flyway", "V{}__{}.sql", "U{}__{}.sql",
+     "(version: digits separated by '.' or '_', e.g. V1_2__add_users.sql)"},
+    {DirFormat::kDbmate, "dbmate", "{}_{}.sql", "",
+     "with a `-- migrate:up` section (version: digits)"},
+};
+
+// kFormats is indexed by DirFormat.
+constexpr bool InEnumOrder() {
+  for (size_t i = 0; i < std::size(kFormats); ++i) {
+    if (kFormats[i].format != static_cast<DirFormat>(i)) return false;
+  }
+  return std::size(kFormats) == static_cast<size_t>(DirFormat::kDbmate) + 1;
+}
+static_assert(InEnumOrder());
+
+const FormatSpec& Spec(DirFormat format) { return kFormats[static_cast<size_t>(format)]; }
 
 bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
@@ -106,21 +138,22 @@ struct FileName {
   Part part = Part::kUp;
 };
 
-std::string_view ExpectedPattern(DirFormat format) {
-  switch (format) {
-    case DirFormat::kGolangMigrate:
-      return "<version>_<name>.up.sql or <version>_<name>.down.sql (version: digits)";
-    case DirFormat::kAtlas:
-      return "<version>_<name>.sql (version: digits; the atlas format has no down files)";
-    case DirFormat::kGoose:
-      return "<version>_<name>.sql with a `-- +goose Up` section (version: digits)";
-    case DirFormat::kFlyway:
-      return "V<version>__<name>.sql or U<version>__<name>.sql (version: digits separated by '.' "
-             "or '_', e.g. V1_2__add_users.sql)";
-    case DirFormat::kDbmate:
-      return "<version>_<name>.sql with a `-- migrate:up` section (version: digits)";
+std::string MigrationFileName(DirFormat format, std::string_view version, std::string_view name,
+                              Part part) {
+  const FormatSpec& spec = Spec(format);
+  const std::string_view pattern = part == Part::kDown && !spec.down.empty() ? spec.down : spec.up;
+  return fmt::format(fmt::runtime(pattern), version, name);
+}
+
+// The file names `format` expects, for messages: "<version>_<name>.up.sql or
+// <version>_<name>.down.sql (version: digits)".
+std::string ExpectedPattern(DirFormat format) {
+  const FormatSpec& spec = Spec(format);
+  std::string names = MigrationFileName(format, "<version>", "<name>", Part::kUp);
+  if (!spec.down.empty()) {
+    names += " or " + MigrationFileName(format, "<version>", "<name>", Part::kDown);
   }
-  return {};
+  return fmt::format("{} {}", names, spec.rule);
 }
 
 // `<digits>_<description>`; the separator is optional when `optional_name`.
@@ -336,19 +369,20 @@ std::string Increment(std::string digits) {
   return "1" + digits;
 }
 
-std::string MigrationFileName(DirFormat format, std::string_view version, std::string_view name,
-                              Part part) {
-  switch (format) {
-    case DirFormat::kGolangMigrate:
-      return fmt::format("{}_{}.{}.sql", version, name, part == Part::kDown ? "down" : "up");
-    case DirFormat::kFlyway:
-      return fmt::format("{}{}__{}.sql", part == Part::kDown ? 'U' : 'V', version, name);
-    case DirFormat::kAtlas:
-    case DirFormat::kGoose:
-    case DirFormat::kDbmate:
-      return fmt::format("{}_{}.sql", version, name);
+// The names of the .sql files in folder `path`, sorted: only they can be migrations (strata.sum,
+// atlas.sum, READMEs and folders are not). `what` names the folder in the error.
+std::vector<std::string> SqlFileNames(const fs::path& path, std::string_view what) {
+  std::vector<std::string> names;
+  try {
+    for (const auto& entry : fs::directory_iterator(path)) {
+      const std::string name = entry.path().filename().string();
+      if (entry.is_regular_file() && name.ends_with(".sql")) names.push_back(name);
+    }
+  } catch (const fs::filesystem_error& e) {
+    throw InputError(fmt::format("cannot read {} {}: {}", what, path.string(), e.code().message()));
   }
-  return {};
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 // The sum of `dir`'s files as they are on disk now.
@@ -360,25 +394,11 @@ SumFile CurrentSum(const Dir& dir) {
 
 }  // namespace
 
-std::string_view DirFormatName(DirFormat f) {
-  switch (f) {
-    case DirFormat::kGolangMigrate:
-      return "golang-migrate";
-    case DirFormat::kAtlas:
-      return "atlas";
-    case DirFormat::kGoose:
-      return "goose";
-    case DirFormat::kFlyway:
-      return "flyway";
-    case DirFormat::kDbmate:
-      return "dbmate";
-  }
-  return "unknown";
-}
+std::string_view DirFormatName(DirFormat f) { return Spec(f).name; }
 
 DirFormat ParseDirFormat(std::string_view name) {
-  for (DirFormat f : kAllFormats) {
-    if (DirFormatName(f) == name) return f;
+  for (const FormatSpec& spec : kFormats) {
+    if (spec.name == name) return spec.format;
   }
   throw InputError(fmt::format(
       "unknown migration directory format \"{}\": use golang-migrate, atlas, goose, flyway or "
@@ -400,17 +420,7 @@ int CompareVersions(std::string_view a, std::string_view b) {
 }
 
 std::optional<DirFormat> DetectDirFormat(const fs::path& path) {
-  std::vector<std::string> names;
-  try {
-    for (const auto& entry : fs::directory_iterator(path)) {
-      const std::string name = entry.path().filename().string();
-      if (entry.is_regular_file() && name.ends_with(".sql")) names.push_back(name);
-    }
-  } catch (const fs::filesystem_error& e) {
-    throw InputError(
-        fmt::format("cannot read the folder {}: {}", path.string(), e.code().message()));
-  }
-  std::sort(names.begin(), names.end());
+  const std::vector<std::string> names = SqlFileNames(path, "the folder");
   auto any = [&](const std::function<bool(const std::string&)>& pred) {
     return std::any_of(names.begin(), names.end(), pred);
   };
@@ -450,18 +460,7 @@ Dir Dir::Open(const fs::path& path, DirFormat format) {
         "migration directory {} does not exist or is not a folder (create it, or pass --dir)",
         path.string()));
   }
-  std::vector<std::string> names;
-  try {
-    for (const auto& entry : fs::directory_iterator(path)) {
-      // Only .sql files are migrations; strata.sum, atlas.sum, READMEs and folders are not.
-      const std::string name = entry.path().filename().string();
-      if (entry.is_regular_file() && name.ends_with(".sql")) names.push_back(name);
-    }
-  } catch (const fs::filesystem_error& e) {
-    throw InputError(fmt::format("cannot read the migration directory {}: {}", path.string(),
-                                 e.code().message()));
-  }
-  std::sort(names.begin(), names.end());
+  const std::vector<std::string> names = SqlFileNames(path, "the migration directory");
 
   std::map<std::string, Migration, VersionLess> by_version;
   auto duplicate = [&](const std::string& first, const std::string& second) {

@@ -10,6 +10,8 @@
 
 namespace strata::migrate {
 
+DiffOptions DiffOptionsFor(Dialect dialect) { return dialect::Get(dialect).diff_options(); }
+
 Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes, const PlanOptions& options) {
   return dialect::Get(dialect).PlanChanges(changes, options);
 }

@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
+#include <set>
+#include <tuple>
 
 #include "strata/migrate/changes.hpp"
 
@@ -116,6 +119,78 @@ void Align(Realm& from, Realm& to) {
   keep_only(from, to);
 }
 
+// A unique key a foreign key can reference: the table and its columns, in sorted order (the
+// server matches them as a set).
+using KeyRef = std::tuple<std::string, std::string, std::vector<std::string>>;
+
+KeyRef MakeKeyRef(const std::string& schema, const std::string& table,
+                  std::vector<std::string> columns) {
+  std::sort(columns.begin(), columns.end());
+  return {schema, table, std::move(columns)};
+}
+
+// The columns of a unique index a foreign key can use (plain columns, no predicate), or none.
+std::optional<std::vector<std::string>> ReferenceableColumns(const Index& index) {
+  if (!index.unique || !index.where.empty()) return std::nullopt;
+  std::vector<std::string> columns;
+  for (const IndexPart& part : index.parts) {
+    if (part.column.empty()) return std::nullopt;
+    columns.push_back(part.column);
+  }
+  return columns;
+}
+
+// See DiffOptions::rebind_foreign_keys. `from` and `to` are the aligned realms `out` was computed
+// from.
+void RebindForeignKeys(const Realm& from, const Realm& to, std::vector<Change>& out) {
+  std::set<KeyRef> replaced;
+  for (const Change& change : out) {
+    const auto* m = std::get_if<ModifyTable>(&change);
+    if (m == nullptr) continue;
+    auto add = [&](const std::vector<std::string>& columns) {
+      replaced.insert(MakeKeyRef(m->from.schema, m->from.name, columns));
+    };
+    for (const TableChange& c : m->changes) {
+      if (const auto* x = std::get_if<DropPrimaryKey>(&c)) add(x->key.columns);
+      if (const auto* x = std::get_if<ModifyPrimaryKey>(&c)) add(x->from.columns);
+      const Index* index = nullptr;
+      if (const auto* x = std::get_if<DropIndex>(&c)) index = &x->index;
+      if (const auto* x = std::get_if<ModifyIndex>(&c)) index = &x->from;
+      if (index != nullptr) {
+        if (auto columns = ReferenceableColumns(*index)) add(*columns);
+      }
+    }
+  }
+  if (replaced.empty()) return;
+  for (const Schema& s : from.schemas) {
+    const Schema* ts = to.FindSchema(s.name);
+    if (ts == nullptr) continue;
+    for (const Table& table : s.tables) {
+      const Table* tt = ts->FindTable(table.name);
+      if (tt == nullptr) continue;
+      for (const ForeignKey& fk : table.foreign_keys) {
+        const std::string& ref_schema = fk.ref_schema.empty() ? table.schema : fk.ref_schema;
+        if (!replaced.contains(MakeKeyRef(ref_schema, fk.ref_table, fk.ref_columns))) continue;
+        // Only keys that stay as they are: dropped or modified ones are re-created already.
+        auto kept = std::find_if(tt->foreign_keys.begin(), tt->foreign_keys.end(),
+                                 [&](const ForeignKey& k) { return k == fk; });
+        if (kept == tt->foreign_keys.end()) continue;
+        auto modify = std::find_if(out.begin(), out.end(), [&](const Change& c) {
+          const auto* m = std::get_if<ModifyTable>(&c);
+          return m != nullptr && m->from.schema == table.schema && m->from.name == table.name;
+        });
+        if (modify == out.end()) {
+          ModifyTable m{table, *tt, {}};
+          m.to.triggers = table.triggers;
+          out.push_back(std::move(m));
+          modify = out.end() - 1;
+        }
+        std::get<ModifyTable>(*modify).changes.push_back(ModifyForeignKey{fk, fk});
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOptions& options) {
@@ -166,6 +241,7 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
     for (const Enum& e : t.enums) out.push_back(AddEnum{e});
     for (const Table& table : t.tables) out.push_back(AddTable{table});
   }
+  if (options.rebind_foreign_keys) RebindForeignKeys(from, to, out);
   return out;
 }
 

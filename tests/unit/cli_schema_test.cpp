@@ -6,27 +6,17 @@
 
 #include "strata/migrate/changes.hpp"
 #include "strata/migrate/state.hpp"
+#include "support/cli.hpp"
 #include "support/databases.hpp"
 
 namespace strata {
 namespace {
 
-using testing::RunCommand;
+using testing::CliResult;
+using testing::Q;
+using testing::Strata;
 using testing::TempDatabase;
 using testing::TempDir;
-
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result Strata(const std::string& args) {
-  Result r;
-  r.status = RunCommand(std::string(STRATA_CLI) + " " + args + " </dev/null", &r.output);
-  return r;
-}
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 void WriteFile(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -52,7 +42,7 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
   const std::string common = " --url " + Q(db.url()) + " --dev-url " + Q(dev.url());
 
   // Without a terminal and without --auto-approve nothing is applied, and the exit is not 0.
-  Result refused = Strata("schema apply" + common + " --to " + v1);
+  CliResult refused = Strata("schema apply" + common + " --to " + v1);
   EXPECT_EQ(refused.status, 1) << refused.output;
   EXPECT_NE(refused.output.find("--auto-approve"), std::string::npos) << refused.output;
   {
@@ -61,38 +51,38 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
                 migrate::Inspect(*conn).schemas[0].tables.empty());
   }
 
-  Result applied = Strata("schema apply" + common + " --to " + v1 + " --auto-approve");
+  CliResult applied = Strata("schema apply" + common + " --to " + v1 + " --auto-approve");
   ASSERT_EQ(applied.status, 0) << applied.output;
   EXPECT_NE(applied.output.find("create \"users\" table"), std::string::npos) << applied.output;
 
-  Result dry = Strata("schema apply" + common + " --to " + v2 + " --dry-run");
+  CliResult dry = Strata("schema apply" + common + " --to " + v2 + " --dry-run");
   ASSERT_EQ(dry.status, 0) << dry.output;
   EXPECT_NE(dry.output.find("modify \"users\" table"), std::string::npos) << dry.output;
 
-  Result diff =
+  CliResult diff =
       Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " + Q(dev.url()));
   ASSERT_EQ(diff.status, 0) << diff.output;
   EXPECT_NE(diff.output.find("users_email"), std::string::npos) << diff.output;
 
   ASSERT_EQ(Strata("schema apply" + common + " --to " + v2 + " --auto-approve").status, 0);
-  Result synced =
+  CliResult synced =
       Strata("schema diff --from " + Q(db.url()) + " --to " + v2 + " --dev-url " + Q(dev.url()));
   EXPECT_EQ(synced.status, 0);
   EXPECT_NE(synced.output.find("Schemas are synced"), std::string::npos) << synced.output;
 
   // The SQL inspect output recreates an equal schema on an empty database.
-  Result sql = Strata("schema inspect --url " + Q(db.url()));
+  CliResult sql = Strata("schema inspect --url " + Q(db.url()));
   ASSERT_EQ(sql.status, 0) << sql.output;
   WriteFile(dir.path() / "inspected.sql", sql.output);
-  Result same =
+  CliResult same =
       Strata("schema diff --from " + Q(db.url()) + " --to " +
              Q("file://" + (dir.path() / "inspected.sql").string()) + " --dev-url " + Q(dev.url()));
   EXPECT_NE(same.output.find("Schemas are synced"), std::string::npos) << same.output << sql.output;
 
-  Result json = Strata("schema inspect --format json --url " + Q(db.url()));
+  CliResult json = Strata("schema inspect --format json --url " + Q(db.url()));
   ASSERT_EQ(json.status, 0);
   EXPECT_NE(json.output.find("\"name\": \"users\""), std::string::npos) << json.output;
-  Result mermaid = Strata("schema inspect --format mermaid --url " + Q(db.url()));
+  CliResult mermaid = Strata("schema inspect --format mermaid --url " + Q(db.url()));
   ASSERT_EQ(mermaid.status, 0);
   EXPECT_NE(mermaid.output.find("users |o--o{ pets"), std::string::npos) << mermaid.output;
 
@@ -108,8 +98,8 @@ TEST_P(CliSchemaTest, SqlErrorInStateFileNamesFileLineAndLeavesDevClean) {
   WriteFile(dir.path() / "bad.sql",
             "CREATE TABLE a (id integer);\n\nCREATE TABLE b (id integer, nosuch integer, nosuch "
             "text);\n");
-  Result r = Strata("schema apply --auto-approve --url " + Q(db.url()) + " --dev-url " +
-                    Q(dev.url()) + " --to " + Q("file://" + (dir.path() / "bad.sql").string()));
+  CliResult r = Strata("schema apply --auto-approve --url " + Q(db.url()) + " --dev-url " +
+                       Q(dev.url()) + " --to " + Q("file://" + (dir.path() / "bad.sql").string()));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("bad.sql:3"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("nosuch"), std::string::npos) << r.output;
@@ -124,8 +114,9 @@ TEST_P(CliSchemaTest, DirtyDevDatabaseIsRefused) {
   dev.Connect()->Exec("CREATE TABLE leftover (id integer)");
   TempDir dir;
   WriteFile(dir.path() / "s.sql", "CREATE TABLE a (id integer);\n");
-  Result r = Strata("schema diff --from " + Q(dev.url()) + " --to " +
-                    Q("file://" + (dir.path() / "s.sql").string()) + " --dev-url " + Q(dev.url()));
+  CliResult r =
+      Strata("schema diff --from " + Q(dev.url()) + " --to " +
+             Q("file://" + (dir.path() / "s.sql").string()) + " --dev-url " + Q(dev.url()));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_NE(r.output.find("not clean"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("leftover"), std::string::npos) << r.output;
@@ -151,7 +142,7 @@ TEST(CliScopeTest, ScopedTargetAndUnscopedDevCompareAlike) {
   const std::string schema = Q("file://" + (dir.path() / "schema.sql").string());
   const std::string target = " --url " + Q(db.url()) + " --dev-url " + Q(dev.url());
 
-  Result r = Strata("schema apply --auto-approve" + target + " --to " + schema);
+  CliResult r = Strata("schema apply --auto-approve" + target + " --to " + schema);
   ASSERT_EQ(r.status, 0) << r.output;
   // What the CLI avoids: normalized on the unscoped dev database, the desired state names its
   // types qualified (public.mood) and differs from the scoped target.
@@ -189,18 +180,18 @@ TEST(CliScopeTest, ScopedTargetAndUnscopedDevCompareAlike) {
 }
 
 TEST(CliErrorsTest, BadUrlsAndServers) {
-  Result unsupported = Strata("schema inspect --url 'mysql://root:hunter2@localhost/db'");
+  CliResult unsupported = Strata("schema inspect --url 'mysql://root:hunter2@localhost/db'");
   EXPECT_EQ(unsupported.status, 1);
   EXPECT_NE(unsupported.output.find("unsupported database URL scheme"), std::string::npos);
   EXPECT_EQ(unsupported.output.find("hunter2"), std::string::npos) << unsupported.output;
 
-  Result malformed = Strata("schema inspect --url 'localhost:5432'");
+  CliResult malformed = Strata("schema inspect --url 'localhost:5432'");
   EXPECT_EQ(malformed.status, 1);
   EXPECT_NE(malformed.output.find("cannot read database URL"), std::string::npos)
       << malformed.output;
 
   // A port nothing listens on: unreachable server.
-  Result unreachable =
+  CliResult unreachable =
       Strata("schema inspect --url 'postgres://u:hunter2@127.0.0.1:1/db?sslmode=disable'");
   EXPECT_EQ(unreachable.status, 1);
   EXPECT_NE(unreachable.output.find("127.0.0.1"), std::string::npos) << unreachable.output;
@@ -214,15 +205,15 @@ TEST(CliErrorsTest, BadUrlsAndServers) {
   Url url = Url::Parse(testing::PostgresAdminUrl());
   url.user = "strata_cli_user";
   url.password = "wrong-password";
-  Result denied = Strata("schema inspect --url " + Q(url.ToString()));
+  CliResult denied = Strata("schema inspect --url " + Q(url.ToString()));
   EXPECT_EQ(denied.status, 1);
   EXPECT_NE(denied.output.find("password authentication failed"), std::string::npos)
       << denied.output;
   EXPECT_EQ(denied.output.find("wrong-password"), std::string::npos) << denied.output;
 
-  Result usage = Strata("schema inspect --no-such-flag");
+  CliResult usage = Strata("schema inspect --no-such-flag");
   EXPECT_EQ(usage.status, 2) << usage.output;
-  Result missing = Strata("schema inspect");
+  CliResult missing = Strata("schema inspect");
   EXPECT_EQ(missing.status, 2) << missing.output;
 }
 

@@ -5,42 +5,34 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "strata/migrate/state.hpp"
+#include "support/cli.hpp"
 #include "support/databases.hpp"
 #include "support/migration_files.hpp"
 
 namespace strata {
 namespace {
 
+using testing::CliResult;
 using testing::Files;
 using ::testing::HasSubstr;
+using testing::Q;
 using testing::QueryValue;
 using testing::RunCommand;
+using testing::Spawn;
+using testing::Strata;
 using testing::TableExists;
 using testing::TempDatabase;
 using testing::TempDir;
 using testing::WriteMigrations;
-
-struct Result {
-  int status;
-  std::string output;
-};
-
-Result Strata(const std::string& args) {
-  Result r;
-  r.status = RunCommand(std::string(STRATA_CLI) + " " + args + " </dev/null", &r.output);
-  return r;
-}
-
-std::string Q(const std::string& s) { return "'" + s + "'"; }
 
 // Versions 1..n: version 1 creates `log`; every version logs its number.
 Files Logging(int n) {
@@ -72,44 +64,44 @@ class ExecutorCliTest : public ::testing::TestWithParam<Dialect> {
 
 TEST_P(ExecutorCliTest, ApplyStatusDownSetPrintALinePerFileAndExitZero) {
   WriteMigrations(dir_.path(), Logging(3));
-  Result r = Strata("migrate apply 2 " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("applied 1_log.up.sql (version 1): 2 statements in"));
-  EXPECT_THAT(r.output, HasSubstr("applied 2_v2.up.sql (version 2)"));
-  EXPECT_THAT(r.output, HasSubstr("the database is at version 2"));
-
-  r = Strata("migrate status " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("PENDING"));
-  EXPECT_THAT(r.output, HasSubstr("next version:    3 (v3)"));
-
-  r = Strata("migrate apply --dry-run " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("CREATE TABLE t3 (id integer);"));
-  EXPECT_FALSE(TableExists(*conn_, "t3"));
-
-  r = Strata("migrate apply --log json " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  const nlohmann::json j = nlohmann::json::parse(r.output);
-  EXPECT_EQ(j["to"], "3");
-  EXPECT_EQ(j["files"].size(), 1u);
-  EXPECT_EQ(j["files"][0]["statements"], 2);
-
-  r = Strata("migrate down " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("reverted 3_v3.down.sql"));
-  EXPECT_FALSE(TableExists(*conn_, "t3"));
-
-  r = Strata("migrate set 3 " + Flags());
-  ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_THAT(r.output, HasSubstr("recorded at version 3"));
-  EXPECT_FALSE(TableExists(*conn_, "t3")) << "set ran a file";
+  // Each step runs on what the steps before it left; t3 is the table version 3 creates.
+  const struct {
+    std::string command;
+    std::vector<std::string> says;  // in the output
+    bool t3_after = false;
+    std::function<void(const std::string& output)> more_checks;
+  } steps[] = {
+      {"migrate apply 2",
+       {"applied 1_log.up.sql (version 1): 2 statements in", "applied 2_v2.up.sql (version 2)",
+        "the database is at version 2"}},
+      {"migrate status", {"PENDING", "next version:    3 (v3)"}},
+      {"migrate apply --dry-run", {"CREATE TABLE t3 (id integer);"}},
+      {"migrate apply --log json",
+       {},
+       true,
+       [](const std::string& output) {
+         const nlohmann::json j = nlohmann::json::parse(output);
+         EXPECT_EQ(j["to"], "3");
+         EXPECT_EQ(j["files"].size(), 1u);
+         EXPECT_EQ(j["files"][0]["statements"], 2);
+       }},
+      {"migrate down", {"reverted 3_v3.down.sql"}},
+      {"migrate set 3", {"recorded at version 3"}},  // records only: t3 stays absent
+  };
+  for (const auto& step : steps) {
+    SCOPED_TRACE(step.command);
+    const CliResult r = Strata(step.command + " " + Flags());
+    ASSERT_EQ(r.status, 0) << r.output;
+    for (const std::string& text : step.says) EXPECT_THAT(r.output, HasSubstr(text));
+    EXPECT_EQ(TableExists(*conn_, "t3"), step.t3_after);
+    if (step.more_checks) step.more_checks(r.output);
+  }
 }
 
 TEST_P(ExecutorCliTest, TamperedSumIsRefusedAndNothingRuns) {
   WriteMigrations(dir_.path(), Logging(2));
   std::ofstream(dir_.path() / "2_v2.up.sql", std::ios::app) << "DROP TABLE log;\n";
-  const Result r = Strata("migrate apply " + Flags());
+  const CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("2_v2.up.sql"));
   EXPECT_THAT(r.output, HasSubstr("strata migrate hash"));
@@ -119,7 +111,7 @@ TEST_P(ExecutorCliTest, TamperedSumIsRefusedAndNothingRuns) {
 TEST_P(ExecutorCliTest, MalformedFileNamesAreRefused) {
   WriteMigrations(dir_.path(), Logging(1));
   std::ofstream(dir_.path() / "two_oops.up.sql") << "CREATE TABLE x (id integer);\n";
-  const Result r = Strata("migrate apply " + Flags());
+  const CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("two_oops.up.sql"));
   EXPECT_FALSE(TableExists(*conn_, "log"));
@@ -129,14 +121,14 @@ TEST_P(ExecutorCliTest, DuplicateVersionsAreRefused) {
   Files files = Logging(1);
   files.emplace_back("1_other.up.sql", "CREATE TABLE x (id integer);\n");
   for (const auto& [name, text] : files) std::ofstream(dir_.path() / name) << text;
-  const Result r = Strata("migrate apply " + Flags());
+  const CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("1_other.up.sql"));
   EXPECT_FALSE(TableExists(*conn_, "log"));
 }
 
 TEST_P(ExecutorCliTest, MissingDirectoryIsAClearError) {
-  const Result r = Strata(
+  const CliResult r = Strata(
       fmt::format("migrate apply --url {} --dir file:///nonexistent/migrations", Q(db_.url())));
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("/nonexistent/migrations"));
@@ -148,7 +140,7 @@ TEST_P(ExecutorCliTest, SqlErrorNamesFileLineAndStatementAndLeavesNothingHalfApp
                      "CREATE TABLE t3 (id integer);\n\n-- the next one fails\nINSERT INTO nowhere "
                      "VALUES (1);\n");
   WriteMigrations(dir_.path(), files);
-  Result r = Strata("migrate apply " + Flags());
+  CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("3_bad.up.sql failed at line 4"));
   EXPECT_THAT(r.output, HasSubstr("INSERT INTO nowhere VALUES (1)"));
@@ -165,7 +157,7 @@ TEST_P(ExecutorCliTest, NonCleanDatabaseWithoutBaselineIsRefused) {
   conn_->Exec("CREATE TABLE legacy (id integer)");
   conn_->Exec("CREATE TABLE log (v integer)");
   WriteMigrations(dir_.path(), Logging(2));
-  Result r = Strata("migrate apply " + Flags());
+  CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << r.output;
   EXPECT_THAT(r.output, HasSubstr("legacy"));
   EXPECT_THAT(r.output, HasSubstr("--baseline VERSION"));
@@ -189,7 +181,7 @@ TEST_P(ExecutorCliTest, HandEditedTrackingVersionIsExplainedAndSetRepairsIt) {
   WriteMigrations(dir_.path(), Logging(3));
   ASSERT_EQ(Strata("migrate apply " + Flags()).status, 0);
   conn_->Exec("UPDATE schema_migrations SET version = 7");
-  Result r = Strata("migrate status " + Flags());
+  CliResult r = Strata("migrate status " + Flags());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("no migration found for version 7"));
   EXPECT_THAT(r.output, HasSubstr("strata migrate set"));
@@ -208,7 +200,7 @@ TEST_P(ExecutorCliTest, TrackingTablesAreNotPartOfTheSchema) {
   ASSERT_TRUE(TableExists(*conn_, "schema_migrations"));
   ASSERT_TRUE(TableExists(*conn_, "strata_schema_revisions"));
 
-  Result r = Strata("schema inspect --format json --url " + Q(db_.url()));
+  CliResult r = Strata("schema inspect --format json --url " + Q(db_.url()));
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("\"t2\""));
   EXPECT_THAT(r.output, ::testing::Not(HasSubstr("schema_migrations")));
@@ -245,7 +237,7 @@ TEST_P(ExecutorCliTest, AUserTableNamedSchemaMigrationsIsKept) {
   ASSERT_EQ(realm.schemas[0].tables.size(), 1u);
   EXPECT_EQ(realm.schemas[0].tables[0].name, "schema_migrations");
   WriteMigrations(dir_.path(), Logging(1));
-  const Result r = Strata("migrate apply " + Flags());
+  const CliResult r = Strata("migrate apply " + Flags());
   EXPECT_EQ(r.status, 1) << "a database holding a user table is not clean";
   EXPECT_THAT(r.output, HasSubstr(".\"schema_migrations\""));
 }
@@ -289,16 +281,6 @@ std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
 INSTANTIATE_TEST_SUITE_P(Executor, ExecutorCliTest,
                          ::testing::Values(Dialect::kPostgres, Dialect::kSqlite), DialectParamName);
 
-// Starts `command` in the background (exec'd by sh, so the pid is the command's own).
-pid_t Spawn(const std::string& command) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
 // Kills `strata migrate apply` with SIGKILL once its session runs pg_sleep, then ends the orphaned
 // server session (the server would notice the dead client only when the sleep ends).
 void KillDuringSleep(Conn& conn, const TempDatabase& db, const TempDir& dir) {
@@ -324,59 +306,65 @@ void KillDuringSleep(Conn& conn, const TempDatabase& db, const TempDir& dir) {
   }
 }
 
-TEST(ExecutorFaultTest, KilledInANoTxFileLeavesADirtyStateStatusExplainsAndARerunCompletes) {
-  TempDatabase db(Dialect::kPostgres);
-  auto conn = db.Connect();
-  TempDir dir;
-  Files files = Logging(1);
-  files.emplace_back("2_long.up.sql",
-                     "-- strata:txmode none\n"
-                     "CREATE TABLE k1 (id integer);\n"
-                     "SELECT pg_sleep(3);\n"
-                     "CREATE TABLE k2 (id integer);\n");
-  WriteMigrations(dir.path(), files);
-  KillDuringSleep(*conn, db, dir);
+// A PostgreSQL database on which `migrate apply` was killed in version 2, 2_long.up.sql.
+class ExecutorFaultTest : public ::testing::Test {
+ protected:
+  ExecutorFaultTest() : conn_(db_.Connect()) {}
 
-  const std::string flags = fmt::format("--url '{}' --dir '{}'", db.url(), dir.path().string());
-  Result r = Strata("migrate status " + flags);
+  // Writes version 1 and version 2 = `long_sql`, which must sleep, and kills the run in the sleep.
+  void KillInVersion2(const std::string& long_sql) {
+    files_ = Logging(1);
+    files_.emplace_back("2_long.up.sql", long_sql);
+    WriteMigrations(dir_.path(), files_);
+    KillDuringSleep(*conn_, db_, dir_);
+  }
+  std::string Flags() const {
+    return fmt::format("--url '{}' --dir '{}'", db_.url(), dir_.path().string());
+  }
+
+  TempDatabase db_{Dialect::kPostgres};
+  std::unique_ptr<Conn> conn_;
+  TempDir dir_;
+  Files files_;
+};
+
+TEST_F(ExecutorFaultTest, KilledInANoTxFileLeavesADirtyStateStatusExplainsAndARerunCompletes) {
+  KillInVersion2(
+      "-- strata:txmode none\n"
+      "CREATE TABLE k1 (id integer);\n"
+      "SELECT pg_sleep(3);\n"
+      "CREATE TABLE k2 (id integer);\n");
+  CliResult r = Strata("migrate status " + Flags());
   EXPECT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("DIRTY"));
   EXPECT_THAT(r.output, HasSubstr("was interrupted"));
   EXPECT_THAT(r.output, HasSubstr("resumes at statement 2 (line 3)"));
-  EXPECT_EQ(QueryValue(*conn, "SELECT dirty FROM schema_migrations"), "t");
-  EXPECT_TRUE(TableExists(*conn, "k1"));
+  EXPECT_EQ(QueryValue(*conn_, "SELECT dirty FROM schema_migrations"), "t");
+  EXPECT_TRUE(TableExists(*conn_, "k1"));
 
-  r = Strata("migrate apply " + flags);
+  r = Strata("migrate apply " + Flags());
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("resumed after 1 already applied"));
-  EXPECT_TRUE(TableExists(*conn, "k2"));
-  EXPECT_THAT(Strata("migrate status " + flags).output, HasSubstr("Migration status: OK"));
-  EXPECT_EQ(QueryValue(*conn, "SELECT version || '/' || dirty FROM schema_migrations"), "2/false");
+  EXPECT_TRUE(TableExists(*conn_, "k2"));
+  EXPECT_THAT(Strata("migrate status " + Flags()).output, HasSubstr("Migration status: OK"));
+  EXPECT_EQ(QueryValue(*conn_, "SELECT version || '/' || dirty FROM schema_migrations"), "2/false");
 }
 
-TEST(ExecutorFaultTest, KilledInATransactionalFileIsRolledBackAndARerunCompletes) {
-  TempDatabase db(Dialect::kPostgres);
-  auto conn = db.Connect();
-  TempDir dir;
-  Files files = Logging(1);
-  files.emplace_back("2_long.up.sql",
-                     "CREATE TABLE k1 (id integer);\n"
-                     "SELECT pg_sleep(30);\n");
-  WriteMigrations(dir.path(), files);
-  KillDuringSleep(*conn, db, dir);
-
-  const std::string flags = fmt::format("--url '{}' --dir '{}'", db.url(), dir.path().string());
-  Result r = Strata("migrate status " + flags);
+TEST_F(ExecutorFaultTest, KilledInATransactionalFileIsRolledBackAndARerunCompletes) {
+  KillInVersion2(
+      "CREATE TABLE k1 (id integer);\n"
+      "SELECT pg_sleep(30);\n");
+  CliResult r = Strata("migrate status " + Flags());
   EXPECT_THAT(r.output, HasSubstr("DIRTY"));
   EXPECT_THAT(r.output, HasSubstr("rolled back by the server"));
-  EXPECT_FALSE(TableExists(*conn, "k1"));
+  EXPECT_FALSE(TableExists(*conn_, "k1"));
 
-  files.back().second = "CREATE TABLE k1 (id integer);\nSELECT pg_sleep(0.1);\n";
-  WriteMigrations(dir.path(), files);
-  r = Strata("migrate apply " + flags);
+  files_.back().second = "CREATE TABLE k1 (id integer);\nSELECT pg_sleep(0.1);\n";
+  WriteMigrations(dir_.path(), files_);
+  r = Strata("migrate apply " + Flags());
   ASSERT_EQ(r.status, 0) << r.output;
-  EXPECT_TRUE(TableExists(*conn, "k1"));
-  EXPECT_THAT(Strata("migrate status " + flags).output, HasSubstr("Migration status: OK"));
+  EXPECT_TRUE(TableExists(*conn_, "k1"));
+  EXPECT_THAT(Strata("migrate status " + Flags()).output, HasSubstr("Migration status: OK"));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "migrate/lock.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/executor.hpp"
+#include "support/cli.hpp"
 #include "support/databases.hpp"
 #include "support/migration_files.hpp"
 
@@ -26,6 +27,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing::QueryValue;
 using testing::RunCommand;
+using testing::Spawn;
 using testing::TableExists;
 using testing::TempDatabase;
 using testing::TempDir;
@@ -55,16 +57,6 @@ TEST(ExecutorLockTest, KeyEqualsGolangMigratesForKnownInputs) {
               PythonLockKey(db, "app"))
         << db;
   }
-}
-
-// Starts `command` in the background (exec'd by sh, so the pid is the command's own).
-pid_t Spawn(const std::string& command) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", ("exec " + command).c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
 }
 
 int Wait(pid_t pid) {

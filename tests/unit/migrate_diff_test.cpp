@@ -10,6 +10,7 @@
 #include "strata/error.hpp"
 #include "strata/migrate/changes.hpp"
 #include "strata/migrate/diff_dir.hpp"
+#include "strata/migrate/plan.hpp"
 #include "strata/migrate/dir.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
@@ -66,7 +67,7 @@ class MigrateDiffTest : public ::testing::TestWithParam<Dialect> {
   std::string Left(Conn& dev, const Dir& dir, const std::string& source) {
     const schema::Realm built = LoadDir(dev, dir);
     const schema::Realm desired = LoadState(source, &dev);
-    return Describe(Diff(built, desired, DiffOptions{GetParam() == Dialect::kSqlite}));
+    return Describe(Diff(built, desired, DiffOptionsFor(GetParam())));
   }
 
   TempDir tmp_;
@@ -129,7 +130,7 @@ TEST_P(MigrateDiffTest, DownFilesRestoreEachPreviousState) {
   TempDatabase target(GetParam());
   auto conn = target.Connect();
   for (const Migration& m : dir.migrations()) ExecScript(*conn, m.up_sql, m.up_file);
-  const DiffOptions options{GetParam() == Dialect::kSqlite};
+  const DiffOptions options = DiffOptionsFor(GetParam());
   for (size_t i = dir.migrations().size(); i-- > 1;) {
     const Migration& m = dir.migrations()[i];
     ExecScript(*conn, m.down_sql, m.down_file);

@@ -69,7 +69,7 @@ class ScenarioRun {
         states_(scenario.StateCount()),
         irreversible_(scenario.Irreversible()),
         dev_(dialect_) {
-    diff_options_.case_insensitive_types = dialect_ == Dialect::kSqlite;
+    diff_options_ = migrate::DiffOptionsFor(dialect_);
   }
 
   void Run() {

@@ -67,6 +67,11 @@ using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddEnum,
 struct DiffOptions {
   // Compare column types case-insensitively (SQLite stores declared types as written).
   bool case_insensitive_types = false;
+  // A foreign key is bound to the unique index of the columns it references (PostgreSQL): when
+  // that primary key, unique constraint or unique index is dropped or re-created, the keys that
+  // reference it and stay are dropped before and added back after (a ModifyForeignKey with the
+  // same key on both sides), or dropping the index fails.
+  bool rebind_foreign_keys = false;
 };
 
 // The changes that turn `from` into `to`. Renames are never guessed: a renamed table is a drop and

@@ -41,6 +41,10 @@ struct PlanOptions {
 Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes,
                  const PlanOptions& options = {});
 
+// The options to Diff realms of `dialect` with, so that PlanChanges can plan the changes: type
+// comparison as the dialect declares types, and foreign keys rebound where the dialect needs it.
+DiffOptions DiffOptionsFor(Dialect dialect);
+
 // The statements that create `realm` from nothing (schema inspect --format sql).
 std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& realm,
                                         const PlanOptions& options = {});

@@ -24,27 +24,39 @@ ext_member AS (
   SELECT d.classid, d.objid FROM pg_depend d
   WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
 ),
-rel AS (
-  SELECT c.relkind, format('%I.%I', n.nspname, c.relname) AS name
+-- Every object of the target schemas, with the code (relkind, prokind, typtype) of its catalog.
+obj AS (
+  SELECT 'pg_class'::regclass AS catalog, c.oid, c.relkind::text AS code,
+         format('%I.%I', n.nspname, c.relname) AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relnamespace IN (SELECT oid FROM target)
-    AND (c.oid, 'pg_class'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
-),
-routine AS (
-  SELECT p.prokind,
-         format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS name
+  UNION ALL
+  SELECT 'pg_proc', p.oid, p.prokind::text,
+         format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
   WHERE p.pronamespace IN (SELECT oid FROM target)
-    AND (p.oid, 'pg_proc'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
-),
-type AS (
-  SELECT t.typtype, format('%I.%I', n.nspname, t.typname) AS name
+  UNION ALL
+  SELECT 'pg_type', t.oid, t.typtype::text, format('%I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE t.typnamespace IN (SELECT oid FROM target)
-    AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
     AND (t.typtype IN ('e', 'd', 'r')
          OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
          OR (t.typtype = 'b' AND t.typcategory <> 'A'))
+  UNION ALL
+  SELECT 'pg_collation', co.oid, '', format('%I.%I', n.nspname, co.collname)
+  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+  WHERE co.collnamespace IN (SELECT oid FROM target)
+),
+-- The kinds of object dropped, one statement each, in this order after extensions and schemas.
+kind(ord, catalog, code, keyword) AS (
+  VALUES (3, 'pg_class'::regclass, 'v', 'VIEW'), (4, 'pg_class', 'm', 'MATERIALIZED VIEW'),
+         (5, 'pg_class', 'f', 'FOREIGN TABLE'), (6, 'pg_class', 'r', 'TABLE'),
+         (6, 'pg_class', 'p', 'TABLE'), (7, 'pg_class', 'S', 'SEQUENCE'),
+         (8, 'pg_proc', 'a', 'AGGREGATE'), (9, 'pg_proc', 'f', 'ROUTINE'),
+         (9, 'pg_proc', 'p', 'ROUTINE'), (9, 'pg_proc', 'w', 'ROUTINE'),
+         (10, 'pg_type', 'd', 'DOMAIN'), (11, 'pg_type', 'e', 'TYPE'), (11, 'pg_type', 'r', 'TYPE'),
+         (11, 'pg_type', 'c', 'TYPE'), (11, 'pg_type', 'b', 'TYPE'),
+         (12, 'pg_collation', '', 'COLLATION')
 ),
 stmt AS (
   SELECT 1 AS ord, 'DROP EXTENSION IF EXISTS '
@@ -57,38 +69,10 @@ stmt AS (
   FROM pg_namespace
   WHERE $1 = '' AND left(nspname, 3) <> 'pg_' AND nspname NOT IN ('information_schema', 'public')
   UNION ALL
-  SELECT 3, 'DROP VIEW IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM rel WHERE relkind = 'v'
-  UNION ALL
-  SELECT 4, 'DROP MATERIALIZED VIEW IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM rel WHERE relkind = 'm'
-  UNION ALL
-  SELECT 5, 'DROP FOREIGN TABLE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM rel WHERE relkind = 'f'
-  UNION ALL
-  SELECT 6, 'DROP TABLE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM rel WHERE relkind IN ('r', 'p')
-  UNION ALL
-  SELECT 7, 'DROP SEQUENCE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM rel WHERE relkind = 'S'
-  UNION ALL
-  SELECT 8, 'DROP AGGREGATE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM routine WHERE prokind = 'a'
-  UNION ALL
-  SELECT 9, 'DROP ROUTINE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM routine WHERE prokind <> 'a'
-  UNION ALL
-  SELECT 10, 'DROP DOMAIN IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM type WHERE typtype = 'd'
-  UNION ALL
-  SELECT 11, 'DROP TYPE IF EXISTS ' || string_agg(name, ', ') || ' CASCADE'
-  FROM type WHERE typtype <> 'd'
-  UNION ALL
-  SELECT 12, 'DROP COLLATION IF EXISTS ' || string_agg(format('%I.%I', n.nspname, co.collname), ', ')
-         || ' CASCADE'
-  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
-  WHERE co.collnamespace IN (SELECT oid FROM target)
-    AND (co.oid, 'pg_collation'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
+  SELECT k.ord, 'DROP ' || k.keyword || ' IF EXISTS ' || string_agg(o.name, ', ') || ' CASCADE'
+  FROM obj o JOIN kind k USING (catalog, code)
+  WHERE (o.oid, o.catalog) NOT IN (SELECT objid, classid FROM ext_member)
+  GROUP BY k.ord, k.keyword
 )
 SELECT string_agg(sql, E';\n' ORDER BY ord) FROM stmt WHERE sql IS NOT NULL
 )sql";
@@ -156,7 +140,9 @@ class PostgresDialect : public DialectImpl {
     return postgres::PlanChanges(changes, options);
   }
 
-  migrate::DiffOptions diff_options() const override { return {.case_insensitive_types = false}; }
+  migrate::DiffOptions diff_options() const override {
+    return {.case_insensitive_types = false, .rebind_foreign_keys = true};
+  }
 };
 
 }  // namespace
