@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <optional>
 
@@ -102,6 +103,11 @@ struct Part {
   // Runs outside a transaction: the file says so, or it opens and commits transactions itself
   // (golang-migrate files often do), which a surrounding transaction would break.
   bool no_tx = false;
+  // A SQLite table rebuild, as strata's planner writes it: the file opens with `PRAGMA
+  // foreign_keys = off` and closes with `= on`, which SQLite ignores inside a transaction, hence
+  // its `-- strata:txmode none`. The statements between them still run in one transaction, so
+  // that a failure rolls the whole rebuild back instead of leaving it half done.
+  bool fk_pragma_edges = false;
 
   int size() const { return static_cast<int>(statements.size()); }
   int LineOf(int index) const { return first_line + statements[index].line - 1; }
@@ -113,12 +119,56 @@ struct Part {
   }
 };
 
+// True for `PRAGMA foreign_keys = <value>` in any case and spacing, with `value` one of the
+// spellings SQLite accepts for it (lower case).
+bool IsForeignKeysPragma(std::string_view statement,
+                         std::initializer_list<std::string_view> values) {
+  std::string compact;
+  for (char c : statement) {
+    if (!std::isspace(static_cast<unsigned char>(c))) {
+      compact.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  while (!compact.empty() && compact.back() == ';') compact.pop_back();
+  for (std::string_view value : values) {
+    if (compact == fmt::format("pragmaforeign_keys={}", value)) return true;
+  }
+  return false;
+}
+
 Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx) {
   Part part{std::move(file), first_line, SplitStatements(sql), no_tx};
-  part.no_tx = no_tx || std::any_of(part.statements.begin(), part.statements.end(),
-                                    [](const auto& s) { return IsTransactionControl(s.text); });
+  const bool controls_transactions =
+      std::any_of(part.statements.begin(), part.statements.end(),
+                  [](const auto& s) { return IsTransactionControl(s.text); });
+  part.no_tx = no_tx || controls_transactions;
+  part.fk_pragma_edges =
+      part.no_tx && !controls_transactions && part.size() >= 2 &&
+      IsForeignKeysPragma(part.statements.front().text, {"off", "0", "false", "no"}) &&
+      IsForeignKeysPragma(part.statements.back().text, {"on", "1", "true", "yes"});
   return part;
 }
+
+// Runs `sql` (when not empty) when it goes out of scope, however the scope is left: the closing
+// PRAGMA of a rebuild file must run after its transaction commits or rolls back.
+class PragmaAfter {
+ public:
+  PragmaAfter(Conn& conn, std::string sql) : conn_(conn), sql_(std::move(sql)) {}
+  PragmaAfter(const PragmaAfter&) = delete;
+  PragmaAfter& operator=(const PragmaAfter&) = delete;
+  ~PragmaAfter() {
+    if (sql_.empty()) return;
+    try {
+      conn_.Exec(sql_);
+    } catch (const Error&) {
+      // Only the session's setting is lost; the connection closes when the command ends.
+    }
+  }
+
+ private:
+  Conn& conn_;
+  std::string sql_;
+};
 
 Part UpPart(const Migration& m) { return MakePart(m.up_file, m.up_line, m.up_sql, m.no_tx); }
 Part DownPart(const Migration& m) {
@@ -519,8 +569,9 @@ class Applier {
   void Advance(const std::string& version) {
     if (current_.empty() || CompareVersions(version, current_) > 0) current_ = version;
   }
-  void Report(const Step& step, double ms) {
+  void Report(const Step& step, double ms, bool no_tx) {
     result_.files.push_back(ReportOf(step, ms));
+    result_.files.back().no_tx = no_tx;
     if (options_.progress) options_.progress(result_.files.back());
   }
 
@@ -536,6 +587,9 @@ void Applier::RunFile(const Step& step) {
   const Migration& m = *step.migration;
   const Part& part = step.part;
   const bool transactional = !part.no_tx && options_.tx_mode != TxMode::kNone;
+  // A rebuild file resumed after an interruption goes on statement by statement.
+  const bool edges = part.fk_pragma_edges && step.start == 0 && options_.tx_mode != TxMode::kNone;
+  const bool one_tx = transactional || edges;
   const std::string before = current_;
   Revision marker{.version = m.version,
                   .description = m.description,
@@ -551,9 +605,12 @@ void Applier::RunFile(const Step& step) {
   int index = -1;  // the statement running, -1 outside statements
   int in_effect = step.start;
   try {
-    if (transactional) {
+    if (one_tx) {
+      if (edges) conn_.Exec(part.statements.front().text);
+      PragmaAfter restore(conn_, edges ? part.statements.back().text : std::string());
       Transaction tx(conn_);
-      for (index = step.start; index < part.size(); ++index) {
+      const int end = edges ? part.size() - 1 : part.size();
+      for (index = edges ? 1 : step.start; index < end; ++index) {
         conn_.Exec(part.statements[index].text);
       }
       index = -1;
@@ -590,9 +647,9 @@ void Applier::RunFile(const Step& step) {
     if (in_effect == 0) {
       consequence = fmt::format(
           "{} nothing of this file is applied; the database is at version {}.",
-          transactional ? "The file's transaction was rolled back:" : "It was the first statement:",
+          one_tx ? "The file's transaction was rolled back:" : "It was the first statement:",
           VersionOrNone(before));
-    } else if (transactional) {
+    } else if (one_tx) {
       consequence = fmt::format(
           "The file's transaction was rolled back; what an earlier run applied outside a "
           "transaction ({}) stays applied.",
@@ -602,9 +659,9 @@ void Applier::RunFile(const Step& step) {
                                 part.no_tx ? "the file asks for it" : "--tx-mode none",
                                 FirstStatements(in_effect), in_effect == 1 ? "s" : "");
     }
-    Fail(step, index, in_effect, transactional, e, consequence, record);
+    Fail(step, index, in_effect, one_tx, e, consequence, record);
   }
-  Report(step, MsSince(start));
+  Report(step, MsSince(start), !one_tx);
 }
 
 void Applier::ExecTracked(const Step& step, int index, const Sha256& prefix) {
@@ -674,7 +731,7 @@ void Applier::RunAll(const std::vector<Step>& steps) {
                      Plural(steps.size(), "file"), VersionOrNone(before)),
          tracking_.Upsert(failed));
   }
-  for (const auto& [i, ms] : done) Report(steps[i], ms);
+  for (const auto& [i, ms] : done) Report(steps[i], ms, false);
 }
 
 void Applier::Fail(const Step& step, int index, int in_effect, bool transactional,
@@ -892,7 +949,7 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
                       .description = m.description,
                       .file = part.file,
                       .statements = part.size(),
-                      .no_tx = part.no_tx};
+                      .no_tx = part.no_tx && !part.fk_pragma_edges};
     if (options.dry_run) {
       for (const ScriptStatement& st : part.statements) report.sql.push_back(st.text);
       result.files.push_back(report);
@@ -904,8 +961,17 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
     const std::string finish = tracking.Delete(m.version) + tracking.SetGolang(after_number, false);
     const auto start = Clock::now();
     int index = -1;
+    const bool edges = part.fk_pragma_edges;
     try {
-      if (part.no_tx) {
+      if (edges) {
+        conn.Exec(part.statements.front().text);
+        PragmaAfter restore(conn, part.statements.back().text);
+        Transaction tx(conn);
+        for (index = 1; index + 1 < part.size(); ++index) conn.Exec(part.statements[index].text);
+        index = -1;
+        conn.Exec(finish);
+        tx.Commit();
+      } else if (part.no_tx) {
         if (std::string dirty = tracking.SetGolang(after_number.value_or(-1), true);
             !dirty.empty()) {
           conn.Exec(Tracking::Atomic(dirty));
@@ -924,7 +990,7 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
       if (index < 0) throw;
       const ScriptStatement& st = part.statements[index];
       std::string consequence;
-      if (part.no_tx && index > 0) {
+      if (part.no_tx && !edges && index > 0) {
         consequence = fmt::format(
             "This down part runs outside a transaction and {} of it ran and stayed, so the "
             "database is between versions {} and {}. Complete or undo the revert by hand, then "
@@ -932,15 +998,15 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
             FirstStatements(index), m.version, VersionOrNone(step.after));
       } else {
         // Nothing of the down part is left: the version is still applied, and still clean.
-        if (part.no_tx) {
+        if (part.no_tx && !edges) {
           consequence =
               TryRecord(conn, tracking.SetGolang(GolangNumber(tracking, m.version), false));
         }
         consequence = fmt::format(
             "{}: version {} is still applied. Fix the down file (then `strata migrate hash`) and "
             "run `strata migrate down` again.{}",
-            part.no_tx ? "Its first statement failed, so nothing of it ran"
-                       : "The down part's transaction was rolled back",
+            part.no_tx && !edges ? "Its first statement failed, so nothing of it ran"
+                                 : "The down part's transaction was rolled back",
             m.version, consequence);
       }
       throw SqlError(

@@ -553,6 +553,68 @@ std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
 INSTANTIATE_TEST_SUITE_P(Executor, ExecutorApplyTest,
                          ::testing::Values(Dialect::kPostgres, Dialect::kSqlite), DialectParamName);
 
+// A SQLite rebuild as the planner writes it: txmode none because of the foreign_keys pragmas, which
+// SQLite ignores inside a transaction.
+std::string RebuildFile(const std::string& copy) {
+  return "-- strata:txmode none\n"
+         "PRAGMA foreign_keys = off;\n"
+         "CREATE TABLE new_pets (id integer PRIMARY KEY, owner integer NOT NULL REFERENCES users "
+         "(id) ON DELETE CASCADE);\n" +
+         copy +
+         "DROP TABLE pets;\n"
+         "ALTER TABLE new_pets RENAME TO pets;\n"
+         "PRAGMA foreign_key_check;\n"
+         "PRAGMA foreign_keys = on;\n";
+}
+
+constexpr std::string_view kPets =
+    "CREATE TABLE users (id integer PRIMARY KEY);\n"
+    "CREATE TABLE pets (id integer PRIMARY KEY, owner integer REFERENCES users (id) ON DELETE "
+    "CASCADE);\n"
+    "INSERT INTO users VALUES (1);\n"
+    "INSERT INTO pets VALUES (10, 1), (11, NULL);\n";
+
+TEST(ExecutorSqliteTest, RebuildFileRunsBetweenItsPragmasInOneTransaction) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  TempDir dir;
+  // The copy fails on the NULL owner (NOT NULL in the new table), after the new table exists.
+  const migrate::Dir failing = testing::WriteMigrations(
+      dir.path(),
+      {{"1_init.up.sql", std::string(kPets)},
+       {"2_rebuild.up.sql",
+        RebuildFile("INSERT INTO new_pets (id, owner) SELECT id, owner FROM pets;\n")}},
+      DirFormat::kGolangMigrate);
+  try {
+    migrate::Apply(*conn, failing);
+    ADD_FAILURE() << "the copy of a NULL owner passed";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("The file's transaction was rolled back: nothing of this file "
+                                    "is applied; the database is at version 1."));
+  }
+  // Nothing of the rebuild is left, enforcement is back on, and the history says version 1.
+  EXPECT_FALSE(TableExists(*conn, "new_pets"));
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM pets"), "2");
+  EXPECT_EQ(QueryValue(*conn, "PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(QueryValue(*conn, "SELECT version || '/' || dirty FROM schema_migrations"), "1/0");
+
+  // Fixed (NULL owners dropped), it applies, without the cascade that enforcement would fire.
+  TempDir fixed_dir;
+  const migrate::Dir fixed = testing::WriteMigrations(
+      fixed_dir.path(),
+      {{"1_init.up.sql", std::string(kPets)},
+       {"2_rebuild.up.sql", RebuildFile("INSERT INTO new_pets (id, owner) SELECT id, owner FROM "
+                                        "pets WHERE owner IS NOT NULL;\n")}},
+      DirFormat::kGolangMigrate);
+  const migrate::ApplyResult result = migrate::Apply(*conn, fixed);
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_FALSE(result.files[0].no_tx);
+  EXPECT_EQ(QueryValue(*conn, "SELECT group_concat(id) FROM pets"), "10");
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM users"), "1");
+  EXPECT_EQ(QueryValue(*conn, "PRAGMA foreign_keys"), "1");
+  EXPECT_EQ(migrate::Status(*conn, fixed).State(), "OK");
+}
+
 TEST(ExecutorPostgresTest, StatementsThatRefuseATransactionRunAloneWithExactProgress) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();
