@@ -2,8 +2,11 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <exception>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/config.hpp"
 #include "strata/driver.hpp"
@@ -30,6 +33,23 @@ void Confirm(const std::string& question, const char* approve_flag);
 
 // Prints, on stderr, the objects `realm` holds that strata does not model.
 void WarnUnsupported(const schema::Realm& realm, std::string_view where);
+
+// --log text|json. With json a command prints one JSON object on stdout (warnings stay on stderr).
+void AddLogFlag(CLI::App& cmd, std::string& log);
+void PrintJson(const nlohmann::json& j);
+
+// Runs `body`; with --log json a failure is also printed as {"command", "error"} on stdout before
+// it propagates (exit code 1, message on stderr).
+template <typename Fn>
+void RunLogged(const std::string& log, std::string_view command, Fn body) {
+  if (log != "json") return body();
+  try {
+    body();
+  } catch (const std::exception& e) {
+    PrintJson({{"command", command}, {"error", e.what()}});
+    throw;
+  }
+}
 
 void AddSchemaCommands(CLI::App& app, Context& ctx);
 // `strata migrate …`: the directory commands (diff, new, hash, validate) and the database commands

@@ -47,6 +47,14 @@ void WarnUnsupported(const schema::Realm& realm, std::string_view where) {
              where, list);
 }
 
+void AddLogFlag(CLI::App& cmd, std::string& log) {
+  cmd.add_option("--log", log, "Output: text, or json for one machine-readable object")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+void PrintJson(const nlohmann::json& j) { fmt::print("{}\n", j.dump(2)); }
+
 }  // namespace strata::cli
 
 int main(int argc, char** argv) {

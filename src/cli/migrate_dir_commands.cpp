@@ -60,7 +60,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
   // migrate diff
   {
     struct Opts {
-      std::string name, to, dev;
+      std::string name, to, dev, log = "text";
       std::optional<std::string> indent;
       bool seq = false;
       DirFlags dir;
@@ -76,29 +76,49 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
     cmd->add_option("--indent", opts->indent,
                     "Indentation for multi-line CREATE TABLE (default: one line each)");
     cmd->add_flag("--seq", opts->seq, "Version with the next sequence number, not a timestamp");
+    AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {
-      const EnvConfig& env = ctx.Env();
-      migrate::DiffDirOptions options;
-      options.to = Required(opts->to, env.src, "--to");
-      std::string dev_url = Required(opts->dev, env.dev, "--dev-url");
-      migrate::AlignScopes({&options.to, &dev_url});
-      if (!opts->name.empty()) options.name = opts->name;
-      options.sequence = opts->seq;
-      options.indent = opts->indent ? *opts->indent : env.indent.value_or("");
-      migrate::Dir dir = OpenDir(ctx, opts->dir, /*create=*/true);
-      auto dev = Connect(dev_url);
-      const migrate::DiffDirResult result = migrate::DiffDir(*dev, dir, options);
-      for (const std::string& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
-      const auto& t = result.timings;
-      if (result.in_sync()) {
-        fmt::print("Migration directory is in sync with the desired state, no changes.\n");
-        return;
-      }
-      PrintWritten(dir, result.files);
-      fmt::print(
-          "Verified on the dev database in {:.1f} ms (replay {:.1f}, inspect {:.1f}, diff {:.1f}, "
-          "write {:.1f}).\n",
-          t.total, t.replay, t.inspect, t.diff, t.write);
+      RunLogged(opts->log, "migrate diff", [&] {
+        const EnvConfig& env = ctx.Env();
+        migrate::DiffDirOptions options;
+        options.to = Required(opts->to, env.src, "--to");
+        std::string dev_url = Required(opts->dev, env.dev, "--dev-url");
+        migrate::AlignScopes({&options.to, &dev_url});
+        if (!opts->name.empty()) options.name = opts->name;
+        options.sequence = opts->seq;
+        options.indent = opts->indent ? *opts->indent : env.indent.value_or("");
+        migrate::Dir dir = OpenDir(ctx, opts->dir, /*create=*/true);
+        auto dev = Connect(dev_url);
+        const migrate::DiffDirResult result = migrate::DiffDir(*dev, dir, options);
+        const auto& t = result.timings;
+        if (opts->log == "json") {
+          nlohmann::json files = nlohmann::json::array();
+          for (const std::string& f : result.files) files.push_back((dir.path() / f).string());
+          PrintJson({{"command", "migrate diff"},
+                     {"in_sync", result.in_sync()},
+                     {"version", result.version},
+                     {"files", files},
+                     {"irreversible", result.irreversible},
+                     {"warnings", result.warnings},
+                     {"ms",
+                      {{"total", t.total},
+                       {"replay", t.replay},
+                       {"inspect", t.inspect},
+                       {"diff", t.diff},
+                       {"write", t.write}}}});
+          return;
+        }
+        for (const std::string& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
+        if (result.in_sync()) {
+          fmt::print("Migration directory is in sync with the desired state, no changes.\n");
+          return;
+        }
+        PrintWritten(dir, result.files);
+        fmt::print(
+            "Verified on the dev database in {:.1f} ms (replay {:.1f}, inspect {:.1f}, diff "
+            "{:.1f}, write {:.1f}).\n",
+            t.total, t.replay, t.inspect, t.diff, t.write);
+      });
     });
   }
 

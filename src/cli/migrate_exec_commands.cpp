@@ -27,9 +27,7 @@ struct DbFlags {
 void AddDbFlags(CLI::App& cmd, DbFlags& flags) {
   cmd.add_option("-u,--url", flags.url, "Database URL to migrate");
   AddDirFlags(cmd, flags.dir);
-  cmd.add_option("--log", flags.log, "Output: text, or json for one machine-readable object")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  AddLogFlag(cmd, flags.log);
 }
 
 // Connects to the target. PostgreSQL sessions are named "strata", so that a run waiting for the
@@ -75,21 +73,6 @@ json FileJson(const migrate::FileReport& f) {
             {"no_tx", f.no_tx}};
   if (!f.sql.empty()) j["sql"] = f.sql;
   return j;
-}
-
-void PrintJson(const json& j) { fmt::print("{}\n", j.dump(2)); }
-
-// Runs `body`; with --log json a failure is also printed as {"command", "error"} on stdout before
-// it propagates (exit code 1, message on stderr).
-template <typename Fn>
-void Run(const DbFlags& flags, std::string_view command, Fn body) {
-  if (flags.log != "json") return body();
-  try {
-    body();
-  } catch (const std::exception& e) {
-    PrintJson({{"command", command}, {"error", e.what()}});
-    throw;
-  }
 }
 
 std::string Line(const migrate::FileReport& f, std::string_view verb) {
@@ -168,7 +151,7 @@ void AddApply(CLI::App& migrate, Context& ctx) {
                   "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
-    Run(opts->db, "apply", [&] {
+    RunLogged(opts->db.log, "apply", [&] {
       migrate::ApplyOptions options;
       options.limit = opts->limit;
       options.tx_mode = migrate::ParseTxMode(opts->tx_mode);
@@ -225,7 +208,7 @@ void AddDown(CLI::App& migrate, Context& ctx) {
                   "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
       ->capture_default_str();
   cmd->callback([opts, &ctx] {
-    Run(opts->db, "down", [&] {
+    RunLogged(opts->db.log, "down", [&] {
       migrate::DownOptions options;
       options.count = opts->count;
       const migrate::DownResult result = RunFiles(ctx, opts->db, opts->dry_run, opts->lock_timeout,
@@ -252,7 +235,7 @@ void AddStatus(CLI::App& migrate, Context& ctx) {
       "status", "Show the current and next version, pending files and anything that needs care");
   AddDbFlags(*cmd, *opts);
   cmd->callback([opts, &ctx] {
-    Run(*opts, "status", [&] {
+    RunLogged(opts->log, "status", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->dir);
       std::string sum_problem;
       try {
@@ -303,7 +286,7 @@ void AddSet(CLI::App& migrate, Context& ctx) {
   cmd->add_option("version", opts->version, "Version the database is at, or none")->required();
   AddDbFlags(*cmd, opts->db);
   cmd->callback([opts, &ctx] {
-    Run(opts->db, "set", [&] {
+    RunLogged(opts->db.log, "set", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
       auto conn = ConnectTarget(ctx, opts->db);
       const migrate::SetResult result = migrate::SetVersion(*conn, dir, opts->version);

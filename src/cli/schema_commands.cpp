@@ -48,22 +48,42 @@ void AddDesiredFlags(CLI::App& cmd, std::string& to, std::string& dev) {
   cmd.add_option("--dev-url", dev, "Clean dev database used to normalize file:// sources");
 }
 
-// The plan that turns `current` into `desired`; nullopt, after telling the user, when there is
-// nothing to change.
-std::optional<Plan> PlanToDesired(Dialect dialect, const schema::Realm& current,
-                                  const schema::Realm& desired) {
+// The plan that turns `current` into `desired`: no statements when they are in sync.
+Plan PlanToDesired(Dialect dialect, const schema::Realm& current, const schema::Realm& desired) {
   const auto changes = migrate::Diff(current, desired, migrate::DiffOptionsFor(dialect));
-  if (changes.empty()) {
-    fmt::print("Schemas are synced, no changes to be made.\n");
-    return std::nullopt;
-  }
+  if (changes.empty()) return {};
   return migrate::PlanChanges(dialect, changes,
                               {.unqualified = current.scoped && desired.scoped, .indent = ""});
 }
 
+// Text output: the plan as a script, or that there is nothing to do.
 void PrintPlan(const Plan& plan) {
+  if (plan.statements.empty()) {
+    fmt::print("Schemas are synced, no changes to be made.\n");
+    return;
+  }
   for (const auto& w : plan.warnings) fmt::print(stderr, "warning: {}\n", w);
   fmt::print("{}", migrate::FormatScript(plan.statements));
+}
+
+// --log json output: the plan's statements and their reverse, with what cannot be reversed and
+// the warnings.
+nlohmann::json PlanJson(std::string_view command, const Plan& plan) {
+  auto statements = [](const std::vector<migrate::Statement>& list) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& st : list) {
+      nlohmann::json j = {{"sql", st.sql}, {"comment", st.comment}};
+      if (st.no_tx) j["no_tx"] = true;
+      out.push_back(std::move(j));
+    }
+    return out;
+  };
+  return {{"command", command},
+          {"in_sync", plan.statements.empty()},
+          {"statements", statements(plan.statements)},
+          {"reverse", statements(plan.reverse)},
+          {"irreversible", plan.irreversible},
+          {"warnings", plan.warnings}};
 }
 
 }  // namespace
@@ -104,32 +124,40 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
   // schema diff
   {
     struct Opts {
-      std::string from, to, dev;
+      std::string from, to, dev, log = "text";
     };
     auto opts = std::make_shared<Opts>();
     CLI::App* cmd = schema->add_subcommand(
         "diff", "Print the statements that turn the --from schema into the --to schema");
     cmd->add_option("--from", opts->from, "Current state: database URL or file://schema.sql");
     AddDesiredFlags(*cmd, opts->to, opts->dev);
+    AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {
-      std::string from = Required(opts->from, "", "--from");
-      std::string to = Required(opts->to, ctx.Env().src, "--to");
-      std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
-      const Dialect dialect = DialectOf({from, to, dev_url});
-      migrate::AlignScopes({&from, &to, &dev_url});
-      auto dev = ConnectDev(dev_url);
-      const schema::Realm a = migrate::LoadState(from, dev.get());
-      const schema::Realm b = migrate::LoadState(to, dev.get());
-      WarnUnsupported(a, "--from");
-      WarnUnsupported(b, "--to");
-      if (const std::optional<Plan> plan = PlanToDesired(dialect, a, b)) PrintPlan(*plan);
+      RunLogged(opts->log, "schema diff", [&] {
+        std::string from = Required(opts->from, "", "--from");
+        std::string to = Required(opts->to, ctx.Env().src, "--to");
+        std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
+        const Dialect dialect = DialectOf({from, to, dev_url});
+        migrate::AlignScopes({&from, &to, &dev_url});
+        auto dev = ConnectDev(dev_url);
+        const schema::Realm a = migrate::LoadState(from, dev.get());
+        const schema::Realm b = migrate::LoadState(to, dev.get());
+        WarnUnsupported(a, "--from");
+        WarnUnsupported(b, "--to");
+        const Plan plan = PlanToDesired(dialect, a, b);
+        if (opts->log == "json") {
+          PrintJson(PlanJson("schema diff", plan));
+        } else {
+          PrintPlan(plan);
+        }
+      });
     });
   }
 
   // schema apply
   {
     struct Opts {
-      std::string url, to, dev;
+      std::string url, to, dev, log = "text";
       bool dry_run = false, auto_approve = false;
     };
     auto opts = std::make_shared<Opts>();
@@ -139,30 +167,42 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     AddDesiredFlags(*cmd, opts->to, opts->dev);
     cmd->add_flag("--dry-run", opts->dry_run, "Print the plan without applying it");
     cmd->add_flag("--auto-approve", opts->auto_approve, "Apply without asking for confirmation");
+    AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {
-      std::string url = Required(opts->url, ctx.Env().url, "--url");
-      std::string to = Required(opts->to, ctx.Env().src, "--to");
-      std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
-      const Dialect dialect = DialectOf({url, to, dev_url});
-      migrate::AlignScopes({&url, &to, &dev_url});
-      auto target = Connect(url);
-      auto dev = ConnectDev(dev_url);
-      const schema::Realm current = migrate::Inspect(*target);
-      const schema::Realm desired = migrate::LoadState(to, dev.get());
-      WarnUnsupported(current, "the target database");
-      WarnUnsupported(desired, "--to");
-      const std::optional<Plan> plan = PlanToDesired(dialect, current, desired);
-      if (!plan) return;
-      PrintPlan(*plan);
-      if (opts->dry_run) return;
-      if (!opts->auto_approve) Confirm("Apply these changes?", "--auto-approve");
-      const auto start = std::chrono::steady_clock::now();
-      migrate::ApplyStatements(*target, plan->statements);
-      const auto ms =
-          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-              .count();
-      fmt::print("Applied {} statement{} in {:.1f} ms.\n", plan->statements.size(),
-                 plan->statements.size() == 1 ? "" : "s", ms);
+      RunLogged(opts->log, "schema apply", [&] {
+        const bool json = opts->log == "json";
+        std::string url = Required(opts->url, ctx.Env().url, "--url");
+        std::string to = Required(opts->to, ctx.Env().src, "--to");
+        std::string dev_url = opts->dev.empty() ? ctx.Env().dev : opts->dev;
+        const Dialect dialect = DialectOf({url, to, dev_url});
+        migrate::AlignScopes({&url, &to, &dev_url});
+        auto target = Connect(url);
+        auto dev = ConnectDev(dev_url);
+        const schema::Realm current = migrate::Inspect(*target);
+        const schema::Realm desired = migrate::LoadState(to, dev.get());
+        WarnUnsupported(current, "the target database");
+        WarnUnsupported(desired, "--to");
+        const Plan plan = PlanToDesired(dialect, current, desired);
+        nlohmann::json out = PlanJson("schema apply", plan);
+        out["dry_run"] = opts->dry_run;
+        out["applied"] = false;
+        if (!json) PrintPlan(plan);
+        if (!plan.statements.empty() && !opts->dry_run) {
+          if (!opts->auto_approve) Confirm("Apply these changes?", "--auto-approve");
+          const auto start = std::chrono::steady_clock::now();
+          migrate::ApplyStatements(*target, plan.statements);
+          const auto ms =
+              std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                  .count();
+          out["applied"] = true;
+          out["ms"] = ms;
+          if (!json) {
+            fmt::print("Applied {} statement{} in {:.1f} ms.\n", plan.statements.size(),
+                       plan.statements.size() == 1 ? "" : "s", ms);
+          }
+        }
+        if (json) PrintJson(out);
+      });
     });
   }
 

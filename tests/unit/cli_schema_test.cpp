@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "strata/migrate/changes.hpp"
 #include "strata/migrate/state.hpp"
@@ -89,6 +90,54 @@ TEST_P(CliSchemaTest, ApplyDiffInspectClean) {
   ASSERT_EQ(Strata("schema clean --auto-approve --url " + Q(db.url())).status, 0);
   auto conn = db.Connect();
   EXPECT_NO_THROW(migrate::RequireClean(*conn, "cleaned"));
+}
+
+TEST_P(CliSchemaTest, LogJsonPrintsOneObjectPerCommand) {
+  TempDatabase db(GetParam());
+  TempDatabase dev(GetParam());
+  TempDir dir;
+  WriteFile(dir.path() / "schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, name text);\n");
+  const std::string to = " --to " + Q("file://" + (dir.path() / "schema.sql").string());
+  const std::string dev_url = " --dev-url " + Q(dev.url());
+
+  CliResult diff = Strata("schema diff --from " + Q(db.url()) + to + dev_url + " --log json");
+  ASSERT_EQ(diff.status, 0) << diff.output;
+  const auto plan = nlohmann::json::parse(diff.output);
+  EXPECT_EQ(plan["command"], "schema diff");
+  EXPECT_EQ(plan["in_sync"], false);
+  ASSERT_EQ(plan["statements"].size(), 1u) << diff.output;
+  EXPECT_EQ(plan["statements"][0]["comment"], "create \"users\" table");
+  EXPECT_EQ(plan["reverse"][0]["comment"], "drop \"users\" table");
+
+  CliResult apply =
+      Strata("schema apply --url " + Q(db.url()) + to + dev_url + " --auto-approve --log json");
+  ASSERT_EQ(apply.status, 0) << apply.output;
+  const auto applied = nlohmann::json::parse(apply.output);
+  EXPECT_EQ(applied["applied"], true);
+  EXPECT_EQ(applied["statements"].size(), 1u);
+
+  const std::string migrations = " --dir " + Q("file://" + (dir.path() / "migrations").string());
+  CliResult written = Strata("migrate diff init" + to + dev_url + migrations + " --log json");
+  ASSERT_EQ(written.status, 0) << written.output;
+  const auto result = nlohmann::json::parse(written.output);
+  EXPECT_EQ(result["in_sync"], false);
+  EXPECT_EQ(result["files"].size(), 2u);
+  EXPECT_FALSE(result["version"].get<std::string>().empty());
+  EXPECT_GT(result["ms"]["total"].get<double>(), 0);
+
+  CliResult synced = Strata("schema diff --from " + Q(db.url()) + to + dev_url + " --log json");
+  ASSERT_EQ(synced.status, 0) << synced.output;
+  EXPECT_EQ(nlohmann::json::parse(synced.output)["in_sync"], true);
+
+  // A failure is an object too (and the message on stderr, here mixed in), exit 1.
+  CliResult failed = Strata("schema diff --from " + Q(db.url()) +
+                            " --to file:///no/such/schema.sql" + dev_url + " --log json");
+  EXPECT_EQ(failed.status, 1);
+  const size_t open = failed.output.find('{'), close = failed.output.rfind('}');
+  ASSERT_NE(open, std::string::npos) << failed.output;
+  const auto error = nlohmann::json::parse(failed.output.substr(open, close - open + 1));
+  EXPECT_EQ(error["command"], "schema diff");
+  EXPECT_NE(error["error"].get<std::string>().find("does not exist"), std::string::npos);
 }
 
 TEST_P(CliSchemaTest, SqlErrorInStateFileNamesFileLineAndLeavesDevClean) {
