@@ -30,6 +30,23 @@ void AddDbFlags(CLI::App& cmd, DbFlags& flags) {
   AddLogFlag(cmd, flags.log);
 }
 
+// How a run waits for, and takes, the migration lock (apply and down).
+struct LockFlags {
+  std::string timeout = "60s";
+  std::string strategy = "advisory";
+};
+
+void AddLockFlags(CLI::App& cmd, LockFlags& flags) {
+  cmd.add_option("--lock-timeout", flags.timeout,
+                 "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
+      ->capture_default_str();
+  cmd.add_option("--lock-strategy", flags.strategy,
+                 "PostgreSQL: advisory (session locks, shared with golang-migrate) or table (a "
+                 "row in strata_schema_lock, for PgBouncer transaction pooling)")
+      ->check(CLI::IsMember({"advisory", "table"}))
+      ->capture_default_str();
+}
+
 // Connects to the target. PostgreSQL sessions are named "strata", so that a run waiting for the
 // migration lock can say who holds it.
 std::unique_ptr<Conn> ConnectTarget(Context& ctx, const DbFlags& flags) {
@@ -93,10 +110,11 @@ void PrintDryRun(const migrate::FileReport& f) {
 // text output prints each file as it runs (`verb`: "applied", "reverted"), and runs `execute`
 // (migrate::Apply or migrate::Down) on the checked directory.
 template <typename Options, typename Execute>
-auto RunFiles(Context& ctx, const DbFlags& flags, bool dry_run, const std::string& lock_timeout,
+auto RunFiles(Context& ctx, const DbFlags& flags, bool dry_run, const LockFlags& lock,
               std::string_view verb, Options options, Execute execute) {
   options.dry_run = dry_run;
-  options.lock_timeout = ParseDuration(lock_timeout);
+  options.lock_timeout = ParseDuration(lock.timeout);
+  options.lock_strategy = migrate::ParseLockStrategy(lock.strategy);
   if (flags.log != "json") {
     options.progress = [dry_run, verb](const migrate::FileReport& f) {
       if (dry_run) {
@@ -129,7 +147,8 @@ void AddApply(CLI::App& migrate, Context& ctx) {
   struct Opts {
     DbFlags db;
     int limit = 0;
-    std::string tx_mode = "file", baseline, lock_timeout = "60s";
+    std::string tx_mode = "file", baseline;
+    LockFlags lock;
     bool dry_run = false, allow_out_of_order = false;
   };
   auto opts = std::make_shared<Opts>();
@@ -147,9 +166,7 @@ void AddApply(CLI::App& migrate, Context& ctx) {
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; change nothing");
   cmd->add_flag("--allow-out-of-order", opts->allow_out_of_order,
                 "Apply pending files numbered below the current version");
-  cmd->add_option("--lock-timeout", opts->lock_timeout,
-                  "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
-      ->capture_default_str();
+  AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
     RunLogged(opts->db.log, "apply", [&] {
       migrate::ApplyOptions options;
@@ -157,8 +174,8 @@ void AddApply(CLI::App& migrate, Context& ctx) {
       options.tx_mode = migrate::ParseTxMode(opts->tx_mode);
       options.baseline = opts->baseline;
       options.allow_out_of_order = opts->allow_out_of_order;
-      const migrate::ApplyResult result = RunFiles(ctx, opts->db, opts->dry_run, opts->lock_timeout,
-                                                   "applied", options, migrate::Apply);
+      const migrate::ApplyResult result =
+          RunFiles(ctx, opts->db, opts->dry_run, opts->lock, "applied", options, migrate::Apply);
       int statements = 0;
       double ms = 0;
       for (const auto& f : result.files) {
@@ -193,7 +210,7 @@ void AddDown(CLI::App& migrate, Context& ctx) {
   struct Opts {
     DbFlags db;
     int count = 1;
-    std::string lock_timeout = "60s";
+    LockFlags lock;
     bool dry_run = false;
   };
   auto opts = std::make_shared<Opts>();
@@ -204,15 +221,13 @@ void AddDown(CLI::App& migrate, Context& ctx) {
       ->capture_default_str();
   AddDbFlags(*cmd, opts->db);
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; change nothing");
-  cmd->add_option("--lock-timeout", opts->lock_timeout,
-                  "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
-      ->capture_default_str();
+  AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
     RunLogged(opts->db.log, "down", [&] {
       migrate::DownOptions options;
       options.count = opts->count;
-      const migrate::DownResult result = RunFiles(ctx, opts->db, opts->dry_run, opts->lock_timeout,
-                                                  "reverted", options, migrate::Down);
+      const migrate::DownResult result =
+          RunFiles(ctx, opts->db, opts->dry_run, opts->lock, "reverted", options, migrate::Down);
       if (opts->db.log == "json") {
         PrintJson(RunJson("down", opts->dry_run, result));
         return;

@@ -787,7 +787,7 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
     throw InputError("the number of files to apply must be positive (or 0 for all of them)");
   }
   std::optional<MigrationLock> lock;
-  if (!options.dry_run) lock.emplace(conn, options.lock_timeout);
+  if (!options.dry_run) lock.emplace(conn, options.lock_timeout, options.lock_strategy);
   Ledger ledger(conn, dir);
   ApplyResult result;
   result.from_version = ledger.Current();
@@ -882,7 +882,7 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
 DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
   if (options.count < 1) throw InputError("the number of versions to revert must be at least 1");
   std::optional<MigrationLock> lock;
-  if (!options.dry_run) lock.emplace(conn, options.lock_timeout);
+  if (!options.dry_run) lock.emplace(conn, options.lock_timeout, options.lock_strategy);
   Ledger ledger(conn, dir);
   DownResult result;
   result.from_version = ledger.Current();

@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <random>
 #include <thread>
 
 #include "migrate/revisions.hpp"
@@ -25,6 +26,11 @@ using std::chrono::milliseconds;
 constexpr std::uint32_t kGolangMigrateSalt = 1486364155;
 // How often a SQLite lock file is polled while another process holds it.
 constexpr milliseconds kPollInterval{20};
+// LockStrategy::kTable: a row unrenewed for this long is free to take, the holder renews it this
+// often, and a waiting run polls it this often.
+constexpr std::chrono::seconds kTableLockTtl{60};
+constexpr std::chrono::seconds kTableLockRenew{10};
+constexpr milliseconds kTablePollInterval{100};
 
 std::string Value(const Rows& rows, size_t row, size_t col) {
   return rows.rows.size() > row && rows.rows[row].size() > col && rows.rows[row][col]
@@ -55,6 +61,33 @@ std::string PostgresHolder(Conn& conn, std::int64_t key) {
       "PostgreSQL backend pid {} (application \"{}\", client {}, connected {}, {}: {})",
       Value(rows, 0, 0), Value(rows, 0, 1), Value(rows, 0, 2), Value(rows, 0, 3), Value(rows, 0, 4),
       Value(rows, 0, 5));
+}
+
+// The live holder of the lock row `key` of strata_schema_lock, in words, or empty.
+std::string TableHolder(Conn& conn, std::int64_t key) {
+  const Rows rows =
+      conn.Query(fmt::format("SELECT holder, to_char(acquired_at, 'YYYY-MM-DD HH24:MI:SS TZ'), "
+                             "to_char(expires_at, 'YYYY-MM-DD HH24:MI:SS TZ') FROM {} "
+                             "WHERE lock_id = $1 AND expires_at > now()",
+                             kLockTable),
+                 {std::to_string(key)});
+  if (rows.rows.empty()) return {};
+  return fmt::format("{} (row {} of {}, taken {}, renewed until {})", Value(rows, 0, 0), key,
+                     kLockTable, Value(rows, 0, 1), Value(rows, 0, 2));
+}
+
+bool LockTableExists(Conn& conn) {
+  return Value(conn.Query("SELECT to_regclass($1) IS NOT NULL", {std::string(kLockTable)}), 0, 0) ==
+         "t";
+}
+
+// "strata pid 42 on host (a1b2c3d4)": who holds a lock row; the random part tells two runs of one
+// process apart.
+std::string HolderName() {
+  std::array<char, 256> host{};
+  if (gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  std::random_device random;
+  return fmt::format("strata pid {} on {} ({:08x})", getpid(), host.data(), random());
 }
 
 std::string SqliteHolder(const std::string& path) {
@@ -114,12 +147,26 @@ std::vector<std::int64_t> PostgresLockKeys(Conn& conn) {
           GolangMigrateLockKey("/" + database, schema, kGolangTable)};
 }
 
-MigrationLock::MigrationLock(Conn& conn, milliseconds timeout) : conn_(conn) {
+LockStrategy ParseLockStrategy(std::string_view name) {
+  if (name == "advisory") return LockStrategy::kAdvisory;
+  if (name == "table") return LockStrategy::kTable;
+  throw InputError(fmt::format("unknown lock strategy \"{}\": use advisory or table", name));
+}
+
+MigrationLock::MigrationLock(Conn& conn, milliseconds timeout, LockStrategy strategy)
+    : conn_(conn) {
+  if (strategy == LockStrategy::kTable && conn.dialect() != Dialect::kPostgres) {
+    throw InputError(
+        "the table lock strategy is for PostgreSQL (behind a transaction-pooling PgBouncer): "
+        "SQLite runs lock a file next to the database; leave the lock strategy out");
+  }
   try {
-    if (conn.dialect() == Dialect::kPostgres) {
-      LockPostgres(timeout);
-    } else {
+    if (conn.dialect() != Dialect::kPostgres) {
       LockSqlite(timeout);
+    } else if (strategy == LockStrategy::kTable) {
+      LockTable(timeout);
+    } else {
+      LockPostgres(timeout);
     }
   } catch (...) {
     Release();  // e.g. the first advisory key was taken, the second timed out
@@ -132,6 +179,31 @@ MigrationLock::~MigrationLock() { Release(); }
 void MigrationLock::Release() {
   if (fd_ >= 0) close(fd_);  // releases the flock
   fd_ = -1;
+  if (heartbeat_.joinable()) {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      stop_ = true;
+    }
+    stop_cv_.notify_all();
+    heartbeat_.join();
+  }
+  if (table_key_) {
+    const std::string sql =
+        fmt::format("DELETE FROM {} WHERE lock_id = $1 AND holder = $2", kLockTable);
+    const std::vector<std::optional<std::string>> params = {std::to_string(*table_key_),
+                                                            table_holder_};
+    try {
+      conn_.Query(sql, params);
+    } catch (const Error&) {
+      try {
+        if (heartbeat_conn_) heartbeat_conn_->Query(sql, params);
+      } catch (const Error&) {
+        // Both sessions are broken: the row expires kTableLockTtl after its last renewal.
+      }
+    }
+    table_key_.reset();
+  }
+  heartbeat_conn_.reset();
   for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) {
     try {
       conn_.Query("SELECT pg_advisory_unlock($1)", {std::to_string(*it)});
@@ -183,6 +255,72 @@ void MigrationLock::LockPostgres(milliseconds timeout) {
   restore();
 }
 
+void MigrationLock::LockTable(milliseconds timeout) {
+  const std::int64_t key = PostgresLockKeys(conn_)[0];
+  const std::string holder = HolderName();
+  // Every statement stands alone (autocommit), so that a transaction-pooling PgBouncer may send
+  // each to any server connection. Two runs creating the table at once may collide in the
+  // catalog: the loser finds it there on its next try.
+  const std::string create = fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (lock_id bigint PRIMARY KEY, holder text NOT NULL, "
+      "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)",
+      kLockTable);
+  for (int attempt = 0; !LockTableExists(conn_); ++attempt) {
+    try {
+      conn_.Exec(create);
+    } catch (const SqlError& e) {
+      if (attempt > 0 || (e.sqlstate != "23505" && e.sqlstate != "42P07")) throw;
+    }
+  }
+  // Claims the row when nobody has it or its holder stopped renewing it.
+  const std::string claim = fmt::format(
+      "INSERT INTO {0} AS l (lock_id, holder, acquired_at, expires_at) "
+      "VALUES ($1, $2, now(), now() + make_interval(secs => $3)) "
+      "ON CONFLICT (lock_id) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = now(), "
+      "expires_at = EXCLUDED.expires_at WHERE l.expires_at <= now() RETURNING l.holder",
+      kLockTable);
+  const std::vector<std::optional<std::string>> params = {std::to_string(key), holder,
+                                                          std::to_string(kTableLockTtl.count())};
+  const auto deadline = Clock::now() + timeout;
+  while (conn_.Query(claim, params).rows.empty()) {
+    if (Clock::now() >= deadline) {
+      const std::string other = TableHolder(conn_, key);
+      throw LockError(fmt::format(
+          "another migration run holds the migration lock of {} (table lock){}; waited {} ms. "
+          "Wait for it to finish, or raise --lock-timeout; a holder that died frees the lock {} s "
+          "after its last renewal",
+          conn_.url().Redacted(), other.empty() ? "" : ": " + other, timeout.count(),
+          kTableLockTtl.count()));
+    }
+    std::this_thread::sleep_for(std::min<milliseconds>(
+        kTablePollInterval, std::max(milliseconds(1), std::chrono::duration_cast<milliseconds>(
+                                                          deadline - Clock::now()))));
+  }
+  table_key_ = key;
+  table_holder_ = holder;
+  heartbeat_conn_ = Connect(conn_.url());
+  heartbeat_ = std::thread([this] { Heartbeat(); });
+}
+
+void MigrationLock::Heartbeat() {
+  const std::string renew = fmt::format(
+      "UPDATE {} SET expires_at = now() + make_interval(secs => $3) "
+      "WHERE lock_id = $1 AND holder = $2",
+      kLockTable);
+  const std::vector<std::optional<std::string>> params = {
+      std::to_string(*table_key_), table_holder_, std::to_string(kTableLockTtl.count())};
+  std::unique_lock<std::mutex> guard(mutex_);
+  while (!stop_cv_.wait_for(guard, kTableLockRenew, [this] { return stop_; })) {
+    guard.unlock();
+    try {
+      heartbeat_conn_->Query(renew, params);
+    } catch (const Error&) {
+      // A passing network or pooler problem: the next renewal tries again, well before expiry.
+    }
+    guard.lock();
+  }
+}
+
 void MigrationLock::LockSqlite(milliseconds timeout) {
   const std::string path = SqliteLockPath(conn_);
   if (path.empty()) return;
@@ -213,9 +351,11 @@ void MigrationLock::LockSqlite(milliseconds timeout) {
 
 std::string LockHolder(Conn& conn) {
   if (conn.dialect() == Dialect::kSqlite) return SqliteHolder(SqliteLockPath(conn));
-  for (std::int64_t key : PostgresLockKeys(conn)) {
+  const std::vector<std::int64_t> keys = PostgresLockKeys(conn);
+  for (std::int64_t key : keys) {
     if (std::string holder = PostgresHolder(conn, key); !holder.empty()) return holder;
   }
+  if (LockTableExists(conn)) return TableHolder(conn, keys[0]);
   return {};
 }
 

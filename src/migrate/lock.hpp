@@ -3,12 +3,18 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "strata/driver.hpp"
+#include "strata/migrate/executor.hpp"
 
 namespace strata::migrate {
 
@@ -30,19 +36,26 @@ std::int64_t GolangMigrateLockKey(std::string_view database, std::string_view sc
 std::vector<std::int64_t> PostgresLockKeys(Conn& conn);
 
 // Holds the migration lock of the connection's database scope until destroyed.
-//   PostgreSQL: session advisory locks on PostgresLockKeys(), waited for with lock_timeout.
+//   PostgreSQL, LockStrategy::kAdvisory: session advisory locks on PostgresLockKeys(), waited for
+//   with lock_timeout.
+//   PostgreSQL, LockStrategy::kTable: the row PostgresLockKeys()[0] of strata_schema_lock (in the
+//   current schema), claimed by one INSERT … ON CONFLICT and polled for; a thread renews its
+//   expiry on a connection of its own, and deletes it at the end.
 //   SQLite: an exclusive flock() on "<database file>.strata-migrate-lock" holding the owner's pid,
 //   released by the kernel if the process dies. In-memory databases need no lock.
 class MigrationLock {
  public:
   // Waits at most `timeout` (zero: not at all). Throws LockError naming the holder when it can.
-  MigrationLock(Conn& conn, std::chrono::milliseconds timeout);
+  MigrationLock(Conn& conn, std::chrono::milliseconds timeout,
+                LockStrategy strategy = LockStrategy::kAdvisory);
   ~MigrationLock();
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;
 
  private:
   void LockPostgres(std::chrono::milliseconds timeout);
+  void LockTable(std::chrono::milliseconds timeout);
+  void Heartbeat();
   void LockSqlite(std::chrono::milliseconds timeout);
   // Gives up whatever is held; never throws.
   void Release();
@@ -50,6 +63,15 @@ class MigrationLock {
   Conn& conn_;
   std::vector<std::int64_t> held_keys_;
   int fd_ = -1;
+  // LockStrategy::kTable: the row held (its key and holder text), the heartbeat's connection and
+  // thread, and how the thread is told to stop.
+  std::optional<std::int64_t> table_key_;
+  std::string table_holder_;
+  std::unique_ptr<Conn> heartbeat_conn_;
+  std::thread heartbeat_;
+  std::mutex mutex_;
+  std::condition_variable stop_cv_;
+  bool stop_ = false;
 };
 
 // Who holds the migration lock right now, in words ("PostgreSQL backend pid 42 (application …)"),

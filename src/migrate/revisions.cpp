@@ -30,7 +30,7 @@ bool ToBool(const std::optional<std::string>& v) {
 }  // namespace
 
 bool IsTrackingTable(const schema::Table& table) {
-  if (table.name == kRevisionsTable) return true;
+  if (table.name == kRevisionsTable || table.name == kLockTable) return true;
   if (table.name != kGolangTable || table.columns.size() != 2) return false;
   // The types golang-migrate's postgres and sqlite3 drivers declare (SQLite keeps them as
   // written, in any case).

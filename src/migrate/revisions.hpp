@@ -17,6 +17,8 @@ namespace strata::migrate {
 
 inline constexpr std::string_view kRevisionsTable = "strata_schema_revisions";
 inline constexpr std::string_view kGolangTable = "schema_migrations";
+// The table of LockStrategy::kTable.
+inline constexpr std::string_view kLockTable = "strata_schema_lock";
 
 // Whether `table` is a tracking table: strata_schema_revisions, or a schema_migrations with
 // exactly golang-migrate's columns (version bigint, dirty boolean; a user's table of that name

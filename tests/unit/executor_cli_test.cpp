@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -242,23 +243,25 @@ TEST_P(ExecutorCliTest, AUserTableNamedSchemaMigrationsIsKept) {
   EXPECT_THAT(r.output, HasSubstr(".\"schema_migrations\""));
 }
 
-TEST_P(ExecutorCliTest, ConcurrentProcessesApplyEachFileExactlyOnce) {
-  const int processes = GetParam() == Dialect::kPostgres ? 8 : 4;
-  WriteMigrations(dir_.path(), Logging(20));
+// Starts `processes` runs of `strata migrate apply <flags>` at once on 20 files and checks that
+// every file was applied exactly once, by one of them, and that all exit 0.
+void ExpectConcurrentRunsApplyEachFileOnce(const std::filesystem::path& dir,
+                                           const std::string& flags, int processes, Conn& conn) {
+  WriteMigrations(dir, Logging(20));
   std::string script;
   for (int i = 0; i < processes; ++i) {
     script += fmt::format("( {} migrate apply {} >{}/out{} 2>&1; echo $? >{}/rc{} ) &\n",
-                          STRATA_CLI, Flags(), dir_.path().string(), i, dir_.path().string(), i);
+                          STRATA_CLI, flags, dir.string(), i, dir.string(), i);
   }
   script += "wait\n";
-  std::ofstream(dir_.path() / "run.sh") << script;
+  std::ofstream(dir / "run.sh") << script;
   std::string output;
-  ASSERT_EQ(RunCommand("sh " + (dir_.path() / "run.sh").string(), &output), 0) << output;
+  ASSERT_EQ(RunCommand("sh " + (dir / "run.sh").string(), &output), 0) << output;
   int applied_lines = 0;
   for (int i = 0; i < processes; ++i) {
     std::string rc, out;
-    std::ifstream(dir_.path() / fmt::format("rc{}", i)) >> rc;
-    std::ifstream in(dir_.path() / fmt::format("out{}", i));
+    std::ifstream(dir / fmt::format("rc{}", i)) >> rc;
+    std::ifstream in(dir / fmt::format("out{}", i));
     out.assign(std::istreambuf_iterator<char>(in), {});
     EXPECT_EQ(rc, "0") << "process " << i << ":\n" << out;
     for (size_t at = 0; (at = out.find("  applied ", at)) != std::string::npos; ++at) {
@@ -266,12 +269,58 @@ TEST_P(ExecutorCliTest, ConcurrentProcessesApplyEachFileExactlyOnce) {
     }
   }
   EXPECT_EQ(applied_lines, 20) << "files were applied more than once, or not at all";
-  EXPECT_EQ(Value("SELECT count(*) FROM log"), "20");
-  EXPECT_EQ(Value("SELECT count(DISTINCT v) FROM log"), "20");
-  EXPECT_EQ(Value("SELECT count(*) FROM strata_schema_revisions WHERE error IS NULL AND "
-                  "execution_time IS NOT NULL AND applied = total"),
+  EXPECT_EQ(QueryValue(conn, "SELECT count(*) FROM log"), "20");
+  EXPECT_EQ(QueryValue(conn, "SELECT count(DISTINCT v) FROM log"), "20");
+  EXPECT_EQ(QueryValue(conn,
+                       "SELECT count(*) FROM strata_schema_revisions WHERE error IS NULL "
+                       "AND execution_time IS NOT NULL AND applied = total"),
             "20");
-  EXPECT_EQ(Value("SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(QueryValue(conn, "SELECT count(*) FROM schema_migrations"), "1");
+}
+
+TEST_P(ExecutorCliTest, ConcurrentProcessesApplyEachFileExactlyOnce) {
+  ExpectConcurrentRunsApplyEachFileOnce(dir_.path(), Flags(),
+                                        GetParam() == Dialect::kPostgres ? 8 : 4, *conn_);
+}
+
+TEST_P(ExecutorCliTest, TableLockStrategyExcludesConcurrentRunsOnPostgresOnly) {
+  if (GetParam() == Dialect::kSqlite) {
+    // SQLite always locks a file: asking for the table strategy is a mistake worth saying.
+    WriteMigrations(dir_.path(), Logging(2));
+    const CliResult r = Strata("migrate apply --lock-strategy table " + Flags());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("the table lock strategy is for PostgreSQL"));
+    EXPECT_FALSE(TableExists(*conn_, "log"));
+    return;
+  }
+  ExpectConcurrentRunsApplyEachFileOnce(dir_.path(), "--lock-strategy table " + Flags(), 8, *conn_);
+  // The lock row is gone, and the table stays out of the schema strata shows.
+  EXPECT_EQ(Value("SELECT count(*) FROM strata_schema_lock"), "0");
+  const CliResult inspect = Strata("schema inspect --url " + Q(db_.url()));
+  EXPECT_EQ(inspect.status, 0) << inspect.output;
+  EXPECT_THAT(inspect.output, ::testing::Not(HasSubstr("strata_schema_lock")));
+}
+
+// Through PgBouncer in transaction pooling mode, where each transaction may run on another server
+// connection and session advisory locks cannot work, the table lock keeps concurrent runs apart.
+TEST(ExecutorPgBouncerTest, TableLockKeepsRunsApartThroughTransactionPooling) {
+  const char* bouncer = std::getenv("STRATA_TEST_PGBOUNCER_URL");
+  ASSERT_NE(bouncer, nullptr) << "STRATA_TEST_PGBOUNCER_URL is not set: run the tests with "
+                                 "scripts/with-postgres (make test)";
+  TempDatabase db(Dialect::kPostgres);
+  Url url = Url::Parse(bouncer);
+  url.database = Url::Parse(db.url()).database;
+  TempDir dir;
+  auto conn = db.Connect();
+  const std::string flags =
+      "--url " + Q(url.ToString()) + " --dir " + Q("file://" + dir.path().string());
+  ExpectConcurrentRunsApplyEachFileOnce(dir.path(), "--lock-strategy table " + flags, 6, *conn);
+  const CliResult status = Strata("migrate status " + flags);
+  EXPECT_EQ(status.status, 0) << status.output;
+  EXPECT_THAT(status.output, HasSubstr("The database is up to date."));
+  const CliResult down = Strata("migrate down 2 --lock-strategy table " + flags);
+  EXPECT_EQ(down.status, 0) << down.output;
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM log"), "18");
 }
 
 std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {

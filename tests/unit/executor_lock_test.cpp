@@ -151,5 +151,89 @@ TEST(ExecutorLockTest, SqliteLockTimeoutNamesTheHolderAndRunsNothing) {
   std::filesystem::remove(lock_path);
 }
 
+// A lock row another run holds: `expires` is an SQL expression for its expiry.
+void HoldTableLock(Conn& conn, const std::string& holder, const std::string& expires) {
+  conn.Exec(
+      "CREATE TABLE IF NOT EXISTS strata_schema_lock (lock_id bigint PRIMARY KEY, holder text NOT "
+      "NULL, acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)");
+  conn.Query(
+      "INSERT INTO strata_schema_lock VALUES ($1, $2, now() - interval '1 hour', " + expires + ")",
+      {std::to_string(migrate::PostgresLockKeys(conn)[0]), holder});
+}
+
+TEST(ExecutorTableLockTest, LiveRowOfAnotherRunBlocksAndIsNamed) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  const migrate::Dir mdir =
+      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
+  HoldTableLock(*conn, "strata pid 4242 on elsewhere (cafe0001)", "now() + interval '1 minute'");
+  migrate::ApplyOptions options;
+  options.lock_strategy = migrate::LockStrategy::kTable;
+  options.lock_timeout = std::chrono::milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    migrate::Apply(*conn, mdir, options);
+    FAIL() << "applied while another run held the lock row";
+  } catch (const migrate::LockError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("strata pid 4242 on elsewhere (cafe0001)"));
+    EXPECT_THAT(e.what(), HasSubstr("--lock-timeout"));
+  }
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
+  EXPECT_FALSE(TableExists(*conn, "a"));
+  EXPECT_THAT(migrate::Status(*conn, mdir).Describe(), HasSubstr("strata pid 4242 on elsewhere"));
+  // Once the row is gone the run goes ahead, and removes its own row at the end.
+  conn->Exec("DELETE FROM strata_schema_lock");
+  EXPECT_EQ(migrate::Apply(*conn, mdir, options).files.size(), 1u);
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+}
+
+TEST(ExecutorTableLockTest, ExpiredRowOfADeadRunIsTakenOver) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  const migrate::Dir mdir =
+      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
+  HoldTableLock(*conn, "strata pid 4242 on elsewhere (dead0001)", "now() - interval '1 second'");
+  migrate::ApplyOptions options;
+  options.lock_strategy = migrate::LockStrategy::kTable;
+  options.lock_timeout = std::chrono::milliseconds(0);
+  EXPECT_EQ(migrate::Apply(*conn, mdir, options).files.size(), 1u);
+  EXPECT_TRUE(TableExists(*conn, "a"));
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+}
+
+TEST(ExecutorTableLockTest, HolderRenewsItsRowWhileAFileRuns) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  // The file outlasts one renewal period (10 s).
+  WriteMigrations(dir.path(),
+                  {{"1_slow.up.sql", "SELECT pg_sleep(12);\nCREATE TABLE a (id int);"}});
+  const pid_t pid =
+      Spawn(fmt::format("{} migrate apply --lock-strategy table --url '{}' --dir 'file://{}' "
+                        ">/dev/null 2>&1",
+                        STRATA_CLI, db.url(), dir.path().string()));
+  std::string first;
+  for (int i = 0; i < 100 && first.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (TableExists(*conn, "strata_schema_lock")) {
+      first =
+          QueryValue(*conn, "SELECT coalesce(max(expires_at)::text, '') FROM strata_schema_lock");
+    }
+  }
+  ASSERT_FALSE(first.empty()) << "the run never took the lock row";
+  std::this_thread::sleep_for(std::chrono::seconds(11));
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock WHERE expires_at > '" +
+                                  first + "'::timestamptz"),
+            "1")
+      << "the row was not renewed";
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(TableExists(*conn, "a"));
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+}
+
 }  // namespace
 }  // namespace strata

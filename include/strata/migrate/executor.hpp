@@ -49,6 +49,21 @@ struct FileReport {
 
 using ProgressFn = std::function<void(const FileReport&)>;
 
+// How concurrent migration runs on one PostgreSQL database exclude each other.
+enum class LockStrategy {
+  // Session advisory locks with golang-migrate's keys (the default): released by the server if
+  // the process dies; excludes golang-migrate too. Needs a session of its own (no PgBouncer
+  // transaction pooling).
+  kAdvisory,
+  // A row in strata_schema_lock, claimed with one INSERT, kept alive by a heartbeat on a second
+  // connection and taken over once it expires (60 s after its holder stops renewing it): works
+  // through PgBouncer in transaction pooling mode. SQLite always locks a file instead.
+  kTable,
+};
+
+// "advisory" or "table"; throws InputError for anything else.
+LockStrategy ParseLockStrategy(std::string_view name);
+
 struct ApplyOptions {
   int limit = 0;  // apply at most this many pending files; 0 applies all of them
   TxMode tx_mode = TxMode::kFile;
@@ -63,6 +78,7 @@ struct ApplyOptions {
   bool allow_out_of_order = false;
   // How long to wait for another migration run to finish. Zero: fail at once if one is running.
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+  LockStrategy lock_strategy = LockStrategy::kAdvisory;
   // Called after each file (before each file in a dry run).
   ProgressFn progress;
 };
@@ -90,6 +106,7 @@ struct DownOptions {
   int count = 1;  // how many applied versions to revert, highest first
   bool dry_run = false;
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+  LockStrategy lock_strategy = LockStrategy::kAdvisory;
   ProgressFn progress;
 };
 
