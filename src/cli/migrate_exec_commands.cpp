@@ -292,6 +292,7 @@ void AddSet(CLI::App& migrate, Context& ctx) {
   struct Opts {
     DbFlags db;
     std::string version;
+    LockFlags lock;
   };
   auto opts = std::make_shared<Opts>();
   CLI::App* cmd = migrate.add_subcommand(
@@ -300,11 +301,14 @@ void AddSet(CLI::App& migrate, Context& ctx) {
       "versions as pending (\"none\": nothing applied); runs no migration");
   cmd->add_option("version", opts->version, "Version the database is at, or none")->required();
   AddDbFlags(*cmd, opts->db);
+  AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
     RunLogged(opts->db.log, "set", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
       auto conn = ConnectTarget(ctx, opts->db);
-      const migrate::SetResult result = migrate::SetVersion(*conn, dir, opts->version);
+      const migrate::SetResult result = migrate::SetVersion(
+          *conn, dir, opts->version, migrate::ParseLockStrategy(opts->lock.strategy),
+          ParseDuration(opts->lock.timeout));
       if (opts->db.log == "json") {
         PrintJson({{"command", "set"},
                    {"from", result.from_version},

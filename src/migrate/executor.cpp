@@ -1091,8 +1091,9 @@ StatusReport Status(Conn& conn, const Dir& dir) {
   return report;
 }
 
-SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version) {
-  MigrationLock lock(conn, std::chrono::seconds(60));
+SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version,
+                     LockStrategy lock_strategy, std::chrono::milliseconds lock_timeout) {
+  MigrationLock lock(conn, lock_timeout, lock_strategy);
   Ledger ledger(conn, dir);
   std::string target(version);
   const bool none = target == "none" || (target == "0" && ledger.File(target) == nullptr);

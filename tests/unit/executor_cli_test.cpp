@@ -321,6 +321,10 @@ TEST(ExecutorPgBouncerTest, TableLockKeepsRunsApartThroughTransactionPooling) {
   const CliResult down = Strata("migrate down 2 --lock-strategy table " + flags);
   EXPECT_EQ(down.status, 0) << down.output;
   EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM log"), "18");
+  const CliResult set = Strata("migrate set 20 --lock-strategy table " + flags);
+  EXPECT_EQ(set.status, 0) << set.output;
+  EXPECT_EQ(QueryValue(*conn, "SELECT version FROM schema_migrations"), "20");
+  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
 }
 
 std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {

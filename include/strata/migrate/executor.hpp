@@ -168,7 +168,10 @@ struct SetResult {
 // Repairs the tracking state without running any migration: every version of `dir` up to and
 // including `version` is recorded as applied, every later one as not applied, records of versions
 // with no file are removed, and dirty/failed states are cleared. `version` must be a version of
-// `dir`, or "none" (or "0" when the directory has no version 0) for "nothing applied".
-SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version);
+// `dir`, or "none" (or "0" when the directory has no version 0) for "nothing applied". Holds the
+// migration lock, as Apply does.
+SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version,
+                     LockStrategy lock_strategy = LockStrategy::kAdvisory,
+                     std::chrono::milliseconds lock_timeout = std::chrono::seconds(60));
 
 }  // namespace strata::migrate
