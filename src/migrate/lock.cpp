@@ -265,11 +265,13 @@ void MigrationLock::LockTable(milliseconds timeout) {
       "CREATE TABLE IF NOT EXISTS {} (lock_id bigint PRIMARY KEY, holder text NOT NULL, "
       "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)",
       kLockTable);
+  // (unique_violation on the catalog, duplicate_table, or duplicate_object for the row type).
   for (int attempt = 0; !LockTableExists(conn_); ++attempt) {
     try {
       conn_.Exec(create);
     } catch (const SqlError& e) {
-      if (attempt > 0 || (e.sqlstate != "23505" && e.sqlstate != "42P07")) throw;
+      const bool collided = e.sqlstate == "23505" || e.sqlstate == "42P07" || e.sqlstate == "42710";
+      if (!collided || attempt >= 5) throw;
     }
   }
   // Claims the row when nobody has it or its holder stopped renewing it.
