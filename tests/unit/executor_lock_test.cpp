@@ -161,49 +161,52 @@ void HoldTableLock(Conn& conn, const std::string& holder, const std::string& exp
       {std::to_string(migrate::PostgresLockKeys(conn)[0]), holder});
 }
 
-TEST(ExecutorTableLockTest, LiveRowOfAnotherRunBlocksAndIsNamed) {
-  TempDatabase db(Dialect::kPostgres);
-  auto conn = db.Connect();
-  TempDir dir;
-  const migrate::Dir mdir =
-      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
-  HoldTableLock(*conn, "strata pid 4242 on elsewhere (cafe0001)", "now() + interval '1 minute'");
-  migrate::ApplyOptions options;
-  options.lock_strategy = migrate::LockStrategy::kTable;
-  options.lock_timeout = std::chrono::milliseconds(300);
+// A one-file directory applied with the table lock strategy.
+class ExecutorTableLockTest : public ::testing::Test {
+ protected:
+  ExecutorTableLockTest()
+      : db_(Dialect::kPostgres),
+        conn_(db_.Connect()),
+        mdir_(WriteMigrations(dir_.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}})) {
+    options_.lock_strategy = migrate::LockStrategy::kTable;
+  }
+
+  TempDatabase db_;
+  std::unique_ptr<Conn> conn_;
+  TempDir dir_;
+  migrate::Dir mdir_;
+  migrate::ApplyOptions options_;
+};
+
+TEST_F(ExecutorTableLockTest, LiveRowOfAnotherRunBlocksAndIsNamed) {
+  HoldTableLock(*conn_, "strata pid 4242 on elsewhere (cafe0001)", "now() + interval '1 minute'");
+  options_.lock_timeout = std::chrono::milliseconds(300);
   const auto start = std::chrono::steady_clock::now();
   try {
-    migrate::Apply(*conn, mdir, options);
+    migrate::Apply(*conn_, mdir_, options_);
     FAIL() << "applied while another run held the lock row";
   } catch (const migrate::LockError& e) {
     EXPECT_THAT(e.what(), HasSubstr("strata pid 4242 on elsewhere (cafe0001)"));
     EXPECT_THAT(e.what(), HasSubstr("--lock-timeout"));
   }
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(300));
-  EXPECT_FALSE(TableExists(*conn, "a"));
-  EXPECT_THAT(migrate::Status(*conn, mdir).Describe(), HasSubstr("strata pid 4242 on elsewhere"));
+  EXPECT_FALSE(TableExists(*conn_, "a"));
+  EXPECT_THAT(migrate::Status(*conn_, mdir_).Describe(), HasSubstr("strata pid 4242 on elsewhere"));
   // Once the row is gone the run goes ahead, and removes its own row at the end.
-  conn->Exec("DELETE FROM strata_schema_lock");
-  EXPECT_EQ(migrate::Apply(*conn, mdir, options).files.size(), 1u);
-  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+  conn_->Exec("DELETE FROM strata_schema_lock");
+  EXPECT_EQ(migrate::Apply(*conn_, mdir_, options_).files.size(), 1u);
+  EXPECT_EQ(QueryValue(*conn_, "SELECT count(*) FROM strata_schema_lock"), "0");
 }
 
-TEST(ExecutorTableLockTest, ExpiredRowOfADeadRunIsTakenOver) {
-  TempDatabase db(Dialect::kPostgres);
-  auto conn = db.Connect();
-  TempDir dir;
-  const migrate::Dir mdir =
-      WriteMigrations(dir.path(), {{"1_a.up.sql", "CREATE TABLE a (id int);"}});
-  HoldTableLock(*conn, "strata pid 4242 on elsewhere (dead0001)", "now() - interval '1 second'");
-  migrate::ApplyOptions options;
-  options.lock_strategy = migrate::LockStrategy::kTable;
-  options.lock_timeout = std::chrono::milliseconds(0);
-  EXPECT_EQ(migrate::Apply(*conn, mdir, options).files.size(), 1u);
-  EXPECT_TRUE(TableExists(*conn, "a"));
-  EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+TEST_F(ExecutorTableLockTest, ExpiredRowOfADeadRunIsTakenOver) {
+  HoldTableLock(*conn_, "strata pid 4242 on elsewhere (dead0001)", "now() - interval '1 second'");
+  options_.lock_timeout = std::chrono::milliseconds(0);
+  EXPECT_EQ(migrate::Apply(*conn_, mdir_, options_).files.size(), 1u);
+  EXPECT_TRUE(TableExists(*conn_, "a"));
+  EXPECT_EQ(QueryValue(*conn_, "SELECT count(*) FROM strata_schema_lock"), "0");
 }
 
-TEST(ExecutorTableLockTest, HolderRenewsItsRowWhileAFileRuns) {
+TEST(ExecutorTableLockRenewalTest, HolderRenewsItsRowWhileAFileRuns) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();
   TempDir dir;
