@@ -308,9 +308,9 @@ void Ledger::Reconcile() {
   const auto& golang = tracking_.golang();
   if (tracking_.golang_rows() > 1) {
     foreign_dirty_ = fmt::format(
-        "schema_migrations holds {} rows; golang-migrate keeps exactly one. Record the version "
-        "the database is really at with `strata migrate set VERSION`",
-        tracking_.golang_rows());
+        "{} holds {} rows; golang-migrate keeps exactly one. Record the version the database is "
+        "really at with `strata migrate set VERSION`",
+        tracking_.golang_table_name(), tracking_.golang_rows());
     return;
   }
   if (golang && golang->dirty) {
@@ -318,12 +318,12 @@ void Ledger::Reconcile() {
     const Revision* r = golang->version >= 0 ? Row(v) : nullptr;
     if (r == nullptr || r->finished()) {
       foreign_dirty_ = fmt::format(
-          "schema_migrations marks version {} dirty, and strata's history does not say why: a "
+          "{} marks version {} dirty, and strata's history does not say why: a "
           "golang-migrate run (or a strata down outside a transaction) stopped in the middle of "
           "a file, so the database may hold part of it. Check the database against that file "
           "and complete or undo it by hand, then record the version it is at with `strata "
           "migrate set VERSION` (golang-migrate: `migrate force VERSION`)",
-          golang->version);
+          tracking_.golang_table_name(), golang->version);
     }
     return;
   }
@@ -339,9 +339,9 @@ void Ledger::Reconcile() {
     }
     if (!reverted_.empty()) {
       notes_.push_back(fmt::format(
-          "schema_migrations is empty, so another tool (golang-migrate) reverted every version; "
-          "strata forgets its records of {}",
-          Plural(reverted_.size(), "version")));
+          "{} is empty, so another tool (golang-migrate) reverted every version; strata forgets "
+          "its records of {}",
+          tracking_.golang_table_name(), Plural(reverted_.size(), "version")));
     }
     return;
   }
@@ -364,10 +364,10 @@ void Ledger::Reconcile() {
       adopted_.push_back(version);
     }
     if (!adopted_.empty()) {
-      notes_.push_back(fmt::format(
-          "schema_migrations (golang-migrate) records version {}: {} up to it are taken as "
-          "applied by golang-migrate",
-          recorded, Plural(adopted_.size(), "version")));
+      notes_.push_back(
+          fmt::format("{} (golang-migrate) records version {}: {} up to it are taken as applied by "
+                      "golang-migrate",
+                      tracking_.golang_table_name(), recorded, Plural(adopted_.size(), "version")));
     }
   } else if (order < 0) {
     for (auto it = rows_.begin(); it != rows_.end();) {
@@ -379,9 +379,9 @@ void Ledger::Reconcile() {
       }
     }
     notes_.push_back(fmt::format(
-        "schema_migrations (golang-migrate) records version {}, below strata's {}: {} above it "
-        "were reverted by golang-migrate and are pending again",
-        recorded, current, Plural(reverted_.size(), "version")));
+        "{} (golang-migrate) records version {}, below strata's {}: {} above it were reverted "
+        "by golang-migrate and are pending again",
+        tracking_.golang_table_name(), recorded, current, Plural(reverted_.size(), "version")));
   }
 }
 
@@ -404,7 +404,7 @@ std::vector<Problem> Ledger::Problems() const {
                      Describe(version), what, dir_.path().string(), version)});
   };
   if (!golang_missing_.empty()) {
-    missing(golang_missing_, "is recorded as applied in schema_migrations");
+    missing(golang_missing_, "is recorded as applied in " + tracking_.golang_table_name());
   }
   const std::string current = Current();
   for (const auto& [version, row] : rows_) {

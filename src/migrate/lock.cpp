@@ -143,8 +143,9 @@ std::vector<std::int64_t> PostgresLockKeys(Conn& conn) {
   }
   const std::string database = Value(rows, 0, 0);
   const std::string schema = Value(rows, 0, 1);
-  return {GolangMigrateLockKey(database, schema, kGolangTable),
-          GolangMigrateLockKey("/" + database, schema, kGolangTable)};
+  const std::string table = GolangTableName(conn.url());
+  return {GolangMigrateLockKey(database, schema, table),
+          GolangMigrateLockKey("/" + database, schema, table)};
 }
 
 LockStrategy ParseLockStrategy(std::string_view name) {

@@ -29,9 +29,19 @@ bool ToBool(const std::optional<std::string>& v) {
 
 }  // namespace
 
-bool IsTrackingTable(const schema::Table& table) {
+std::string GolangTableName(const Url& url) {
+  auto it = url.params.find(std::string(kMigrationsTableParam));
+  if (it == url.params.end()) return std::string(kGolangTable);
+  if (it->second.empty()) {
+    throw InputError(fmt::format("database URL {}: {} is empty: give the table's name",
+                                 url.Redacted(), kMigrationsTableParam));
+  }
+  return it->second;
+}
+
+bool IsTrackingTable(const schema::Table& table, std::string_view golang_table) {
   if (table.name == kRevisionsTable || table.name == kLockTable) return true;
-  if (table.name != kGolangTable || table.columns.size() != 2) return false;
+  if (table.name != golang_table || table.columns.size() != 2) return false;
   // The types golang-migrate's postgres and sqlite3 drivers declare (SQLite keeps them as
   // written, in any case).
   auto is = [](const schema::Column& c, std::string_view name,
@@ -58,7 +68,7 @@ std::int64_t GolangVersionNumber(std::string_view version) {
 }
 
 Tracking::Tracking(Conn& conn, bool golang_migrate)
-    : conn_(conn), golang_migrate_(golang_migrate) {}
+    : conn_(conn), golang_migrate_(golang_migrate), golang_name_(GolangTableName(conn.url())) {}
 
 void Tracking::Load() {
   std::vector<std::string> present;
@@ -72,29 +82,30 @@ void Tracking::Load() {
     }
     schema_ = *Cell(schema.rows[0], 0);
     revisions_table_ = QuoteIdent(schema_) + "." + std::string(kRevisionsTable);
-    golang_table_ = QuoteIdent(schema_) + "." + std::string(kGolangTable);
+    golang_table_ = QuoteIdent(schema_) + "." + QuoteIdent(golang_name_);
     for (const Row& r :
          conn_
              .Query(
                  "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                  "WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND c.relname IN ($2, $3)",
-                 {schema_, std::string(kRevisionsTable), std::string(kGolangTable)})
+                 {schema_, std::string(kRevisionsTable), golang_name_})
              .rows) {
       present.push_back(Cell(r, 0).value_or(""));
     }
   } else {
     schema_ = "main";
     revisions_table_ = kRevisionsTable;
-    golang_table_ = kGolangTable;
+    golang_table_ = QuoteIdent(golang_name_);
     for (const Row& r : conn_
                             .Query("SELECT name FROM sqlite_master WHERE type = 'table' AND "
-                                   "name IN ('strata_schema_revisions', 'schema_migrations')")
+                                   "name IN (?1, ?2)",
+                                   {std::string(kRevisionsTable), golang_name_})
                             .rows) {
       present.push_back(Cell(r, 0).value_or(""));
     }
   }
   has_revisions_ = std::find(present.begin(), present.end(), kRevisionsTable) != present.end();
-  has_golang_ = std::find(present.begin(), present.end(), kGolangTable) != present.end();
+  has_golang_ = std::find(present.begin(), present.end(), golang_name_) != present.end();
 
   revisions_.clear();
   if (has_revisions_) {
@@ -152,9 +163,10 @@ void Tracking::EnsureTables() {
                     "CREATE TABLE IF NOT EXISTS {} (version bigint not null primary key, "
                     "dirty boolean not null);\n",
                     golang_table_)
-              : "CREATE TABLE IF NOT EXISTS schema_migrations (version uint64,dirty bool);\n"
-                "CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON schema_migrations "
-                "(version);\n";
+              : fmt::format(
+                    "CREATE TABLE IF NOT EXISTS {0} (version uint64,dirty bool);\n"
+                    "CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON {0} (version);\n",
+                    golang_table_);
   }
   if (sql.empty()) return;
   conn_.Exec(Atomic(sql));

@@ -17,13 +17,21 @@ namespace strata::migrate {
 
 inline constexpr std::string_view kRevisionsTable = "strata_schema_revisions";
 inline constexpr std::string_view kGolangTable = "schema_migrations";
+// The URL parameter that names golang-migrate's table otherwise, as golang-migrate's own
+// `x-migrations-table` does.
+inline constexpr std::string_view kMigrationsTableParam = "x-migrations-table";
+
+// The name of golang-migrate's table for the database of `url`: its x-migrations-table parameter,
+// or schema_migrations. Throws InputError for an empty name.
+std::string GolangTableName(const Url& url);
 // The table of LockStrategy::kTable.
 inline constexpr std::string_view kLockTable = "strata_schema_lock";
 
-// Whether `table` is a tracking table: strata_schema_revisions, or a schema_migrations with
-// exactly golang-migrate's columns (version bigint, dirty boolean; a user's table of that name
-// with other columns is not). migrate::Inspect leaves them out: they are not the user's schema.
-bool IsTrackingTable(const schema::Table& table);
+// Whether `table` is a tracking table: strata_schema_revisions, strata_schema_lock, or
+// golang-migrate's table (`golang_table`, see GolangTableName) with exactly golang-migrate's
+// columns (version bigint, dirty boolean; a user's table of that name with other columns is not).
+// migrate::Inspect leaves them out: they are not the user's schema.
+bool IsTrackingTable(const schema::Table& table, std::string_view golang_table = kGolangTable);
 
 // One row of strata_schema_revisions.
 //   kind            "applied" (run by strata), "baseline" (--baseline), "adopted" (golang-migrate's
@@ -70,6 +78,8 @@ class Tracking {
   void EnsureTables();
 
   bool golang_migrate() const { return golang_migrate_; }
+  // golang-migrate's table's name (schema_migrations unless the URL says otherwise), for messages.
+  const std::string& golang_table_name() const { return golang_name_; }
   bool has_revisions_table() const { return has_revisions_; }
   bool has_golang_table() const { return has_golang_; }
   const std::vector<Revision>& revisions() const { return revisions_; }
@@ -101,9 +111,10 @@ class Tracking {
 
   Conn& conn_;
   bool golang_migrate_;
+  std::string golang_name_;
   std::string schema_;
   std::string revisions_table_;  // qualified, quoted
-  std::string golang_table_;
+  std::string golang_table_;     // qualified (PostgreSQL), quoted
   bool has_revisions_ = false;
   bool has_golang_ = false;
   std::vector<Revision> revisions_;

@@ -87,7 +87,11 @@ bool ExecInOneRequest(Conn& conn, std::string_view script) {
 
 schema::Realm Inspect(Conn& conn) {
   schema::Realm realm = dialect::Get(conn.dialect()).Inspect(conn);
-  for (schema::Schema& s : realm.schemas) std::erase_if(s.tables, IsTrackingTable);
+  const std::string golang_table = GolangTableName(conn.url());
+  for (schema::Schema& s : realm.schemas) {
+    std::erase_if(s.tables,
+                  [&](const schema::Table& t) { return IsTrackingTable(t, golang_table); });
+  }
   return realm;
 }
 

@@ -4,8 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "migrate/lock.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/executor.hpp"
+#include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
 #include "support/migration_files.hpp"
 
@@ -544,6 +546,38 @@ TEST_P(ExecutorApplyTest, FilesThatManageTheirOwnTransactionsRunOutsideOne) {
   EXPECT_TRUE(TableExists(*conn_, "own"));
   EXPECT_EQ(LogCount(), "2");
   EXPECT_EQ(migrate::Status(*conn_, dir).State(), "OK");
+}
+
+TEST_P(ExecutorApplyTest, XMigrationsTableNamesGolangMigratesTable) {
+  // A database golang-migrate migrated with x-migrations-table=app_versions, up to version 2.
+  const std::string sep = db_.url().find('?') == std::string::npos ? "?" : "&";
+  auto conn = Connect(db_.url() + sep + "x-migrations-table=app_versions");
+  conn->Exec(GetParam() == Dialect::kPostgres
+                 ? "CREATE TABLE app_versions (version bigint not null primary key, dirty boolean "
+                   "not null); INSERT INTO app_versions VALUES (2, false);"
+                   "CREATE TABLE log (v integer); CREATE TABLE t1 (id integer); "
+                   "CREATE TABLE t2 (id integer); INSERT INTO log VALUES (1), (2);"
+                 : "CREATE TABLE app_versions (version uint64,dirty bool); INSERT INTO "
+                   "app_versions VALUES (2, 0); CREATE TABLE log (v integer); CREATE TABLE t1 (id "
+                   "integer); CREATE TABLE t2 (id integer); INSERT INTO log VALUES (1), (2);");
+  const migrate::Dir dir = Write(Chain(3));
+  const migrate::ApplyResult result = migrate::Apply(*conn, dir);
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].version, "3");
+  EXPECT_THAT(result.notes.at(0), HasSubstr("app_versions (golang-migrate) records version 2"));
+  EXPECT_EQ(Value("SELECT version FROM app_versions"), "3");
+  EXPECT_FALSE(TableExists(*conn_, "schema_migrations"));
+  // It is a tracking table: not part of the schema, so not a reason to call the database dirty.
+  for (const auto& table : migrate::Inspect(*conn).schemas.at(0).tables) {
+    EXPECT_NE(table.name, "app_versions");
+  }
+  EXPECT_EQ(migrate::Status(*conn, dir).State(), "OK");
+  if (GetParam() == Dialect::kPostgres) {
+    // golang-migrate derives its lock key from the table's name too.
+    EXPECT_EQ(migrate::PostgresLockKeys(*conn)[0],
+              migrate::GolangMigrateLockKey(Value("SELECT current_database()"), "public",
+                                            "app_versions"));
+  }
 }
 
 std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {

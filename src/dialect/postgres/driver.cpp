@@ -115,6 +115,9 @@ void IgnoreNotice(void*, const char*) {}
 std::unique_ptr<PgConn> PgConn::Open(const Url& url) {
   Url wire = url;
   wire.params.erase("search_path");
+  // x-… parameters are strata's (and golang-migrate's) own, such as x-migrations-table: libpq
+  // would reject them.
+  std::erase_if(wire.params, [](const auto& p) { return p.first.starts_with("x-"); });
   // strata's strings are UTF-8 throughout (identifiers, comments, error positions).
   wire.params.try_emplace("client_encoding", "UTF8");
   std::unique_ptr<PgConn> conn(new PgConn(url, PQconnectdb(wire.ToString().c_str())));

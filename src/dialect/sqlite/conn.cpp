@@ -167,10 +167,12 @@ SqliteConn::SqliteConn(Url url) : Conn(std::move(url)) {
       foreign_keys = ParseBool(key, value, shown);
     } else if (key == "_busy_timeout" || key == "busy_timeout") {
       busy_ms = ParseMillis(key, value, shown);
+    } else if (key.starts_with("x-")) {
+      // strata's (and golang-migrate's) own parameters, such as x-migrations-table.
     } else {
       throw InputError(fmt::format(
-          "database URL {}: unknown parameter \"{}\" (SQLite URLs take mode, cache, _fk and "
-          "_busy_timeout)",
+          "database URL {}: unknown parameter \"{}\" (SQLite URLs take mode, cache, _fk, "
+          "_busy_timeout and x-migrations-table)",
           shown, key));
     }
   }
