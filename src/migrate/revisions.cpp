@@ -95,7 +95,15 @@ void Tracking::Load() {
   } else {
     schema_ = "main";
     revisions_table_ = kRevisionsTable;
-    golang_table_ = QuoteIdent(golang_name_);
+    // Unquoted when it needs no quotes, as golang-migrate's sqlite3 driver writes it: SQLite keeps
+    // the CREATE TABLE text, and a database that golang-migrate set up is then the same.
+    const bool plain =
+        !golang_name_.empty() && !std::isdigit(static_cast<unsigned char>(golang_name_[0])) &&
+        std::all_of(golang_name_.begin(), golang_name_.end(), [](char c) {
+          return c == '_' || std::islower(static_cast<unsigned char>(c)) ||
+                 std::isdigit(static_cast<unsigned char>(c));
+        });
+    golang_table_ = plain ? golang_name_ : QuoteIdent(golang_name_);
     for (const Row& r : conn_
                             .Query("SELECT name FROM sqlite_master WHERE type = 'table' AND "
                                    "name IN (?1, ?2)",
