@@ -30,7 +30,7 @@ void AddDbFlags(CLI::App& cmd, DbFlags& flags) {
   AddLogFlag(cmd, flags.log);
 }
 
-// How a run waits for, and takes, the migration lock (apply and down).
+// How a run waits for, and takes, the migration lock (apply, down and set).
 struct LockFlags {
   std::string timeout = "60s";
   std::string strategy = "advisory";
@@ -168,7 +168,7 @@ void AddApply(CLI::App& migrate, Context& ctx) {
                 "Apply pending files numbered below the current version");
   AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
-    RunLogged(opts->db.log, "apply", [&] {
+    RunLogged(opts->db.log, "migrate apply", [&] {
       migrate::ApplyOptions options;
       options.limit = opts->limit;
       options.tx_mode = migrate::ParseTxMode(opts->tx_mode);
@@ -183,7 +183,7 @@ void AddApply(CLI::App& migrate, Context& ctx) {
         ms += f.ms;
       }
       if (opts->db.log == "json") {
-        json j = RunJson("apply", opts->dry_run, result);
+        json j = RunJson("migrate apply", opts->dry_run, result);
         j["statements"] = statements;
         j["ms"] = ms;
         j["notes"] = result.notes;
@@ -223,13 +223,13 @@ void AddDown(CLI::App& migrate, Context& ctx) {
   cmd->add_flag("--dry-run", opts->dry_run, "Print what would run; change nothing");
   AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
-    RunLogged(opts->db.log, "down", [&] {
+    RunLogged(opts->db.log, "migrate down", [&] {
       migrate::DownOptions options;
       options.count = opts->count;
       const migrate::DownResult result =
           RunFiles(ctx, opts->db, opts->dry_run, opts->lock, "reverted", options, migrate::Down);
       if (opts->db.log == "json") {
-        PrintJson(RunJson("down", opts->dry_run, result));
+        PrintJson(RunJson("migrate down", opts->dry_run, result));
         return;
       }
       if (opts->dry_run) {
@@ -250,7 +250,7 @@ void AddStatus(CLI::App& migrate, Context& ctx) {
       "status", "Show the current and next version, pending files and anything that needs care");
   AddDbFlags(*cmd, *opts);
   cmd->callback([opts, &ctx] {
-    RunLogged(opts->log, "status", [&] {
+    RunLogged(opts->log, "migrate status", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->dir);
       std::string sum_problem;
       try {
@@ -265,7 +265,7 @@ void AddStatus(CLI::App& migrate, Context& ctx) {
         for (const auto& p : report.problems) {
           problems.push_back({{"version", p.version}, {"message", p.message}});
         }
-        PrintJson({{"command", "status"},
+        PrintJson({{"command", "migrate status"},
                    {"state", report.State()},
                    {"current", report.current},
                    {"next", report.next},
@@ -303,14 +303,14 @@ void AddSet(CLI::App& migrate, Context& ctx) {
   AddDbFlags(*cmd, opts->db);
   AddLockFlags(*cmd, opts->lock);
   cmd->callback([opts, &ctx] {
-    RunLogged(opts->db.log, "set", [&] {
+    RunLogged(opts->db.log, "migrate set", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
       auto conn = ConnectTarget(ctx, opts->db);
       const migrate::SetResult result = migrate::SetVersion(
           *conn, dir, opts->version, migrate::ParseLockStrategy(opts->lock.strategy),
           ParseDuration(opts->lock.timeout));
       if (opts->db.log == "json") {
-        PrintJson({{"command", "set"},
+        PrintJson({{"command", "migrate set"},
                    {"from", result.from_version},
                    {"to", result.to_version},
                    {"marked_applied", result.marked_applied},

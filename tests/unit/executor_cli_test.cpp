@@ -82,6 +82,7 @@ TEST_P(ExecutorCliTest, ApplyStatusDownSetPrintALinePerFileAndExitZero) {
        true,
        [](const std::string& output) {
          const nlohmann::json j = nlohmann::json::parse(output);
+         EXPECT_EQ(j["command"], "migrate apply");
          EXPECT_EQ(j["to"], "3");
          EXPECT_EQ(j["files"].size(), 1u);
          EXPECT_EQ(j["files"][0]["statements"], 2);
