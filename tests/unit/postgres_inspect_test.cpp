@@ -457,6 +457,23 @@ TEST(PostgresInspectTest, ScopedUrlInspectsOneSchemaWithUnqualifiedNames) {
   ExpectRealmEq(migrate::Inspect(*out), realm);
 }
 
+TEST(PostgresInspectTest, ScopeNamesThatLookLikeTheQuerysPlaceholdersAreJustNames) {
+  for (const std::string schema : {"@SCOPE@", "@NND@", "it's"}) {
+    SCOPED_TRACE(schema);
+    TempDatabase db(Dialect::kPostgres, schema);
+    Url url = Url::Parse(db.url());
+    url.params.erase("search_path");
+    Connect(url)->Exec("CREATE SCHEMA " + QuoteIdent(schema) + "; CREATE TABLE " +
+                       QuoteIdent(schema) + ".t (id integer PRIMARY KEY)");
+    auto conn = db.Connect();
+    const Realm realm = migrate::Inspect(*conn);
+    ASSERT_EQ(realm.schemas.size(), 1u);
+    EXPECT_EQ(realm.schemas[0].name, schema);
+    ASSERT_EQ(realm.schemas[0].tables.size(), 1u);
+    EXPECT_EQ(realm.schemas[0].tables[0].name, "t");
+  }
+}
+
 TEST(PostgresInspectTest, InspectsInsideATransactionAndKeepsItsSearchPath) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();

@@ -790,27 +790,33 @@ schema::Realm Inspect(PgConn& conn) {
   // scope leaves its own objects unqualified. set_config(…, true) lasts until the transaction
   // ends, so the inspection runs in one: its own (repeatable read, so that every section sees the
   // same catalog), or the caller's, whose search_path is put back at the end.
-  const bool own = !conn.InTransaction();
-  std::string request =
-      own ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n"
-          : "SELECT set_config('strata.saved_search_path', current_setting('search_path'), "
-            "true);\n";
-  request += fmt::format("SELECT set_config('search_path', {}, true);\n",
-                         QuoteLiteral(scope.empty() ? std::string() : QuoteIdent(scope)));
+  std::string sections;
   for (std::string_view statement : kInspectStatements) {
-    request += kScopeCtes;
-    request += statement;
-    request += ";\n";
+    sections += kScopeCtes;
+    sections += statement;
+    sections += ";\n";
   }
-  request += own ? "COMMIT"
-                 : "SELECT set_config('search_path', "
-                   "current_setting('strata.saved_search_path'), true)";
   for (const auto& [placeholder, value] :
-       {std::pair<std::string_view, std::string>{"@SCOPE@", QuoteLiteral(scope)}, {"@NND@", nnd}}) {
-    for (size_t at; (at = request.find(placeholder)) != std::string::npos;) {
-      request.replace(at, placeholder.size(), value);
+       {std::pair<std::string_view, std::string>{"@NND@", nnd}, {"@SCOPE@", QuoteLiteral(scope)}}) {
+    // Searching on after each replacement: a schema may well be named "@SCOPE@".
+    for (size_t at = 0; (at = sections.find(placeholder, at)) != std::string::npos;
+         at += value.size()) {
+      sections.replace(at, placeholder.size(), value);
     }
   }
+  const bool own = !conn.InTransaction();
+  const std::string path = QuoteLiteral(scope.empty() ? std::string() : QuoteIdent(scope));
+  const std::string request =
+      own ? fmt::format(
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;\n"
+                "SELECT set_config('search_path', {}, true);\n{}COMMIT",
+                path, sections)
+          : fmt::format(
+                "SELECT set_config('strata.saved_search_path', current_setting('search_path'), "
+                "true);\nSELECT set_config('search_path', {}, true);\n{}"
+                "SELECT set_config('search_path', current_setting('strata.saved_search_path'), "
+                "true)",
+                path, sections);
   std::vector<Rows> results;
   try {
     results = conn.QueryAll(request);
