@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <exception>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -30,6 +31,14 @@ std::string Required(const std::string& flag, const std::string& from_env, const
 // Asks the user to confirm on a terminal. Without a terminal it never prompts: it throws InputError
 // telling the user to pass `approve_flag`.
 void Confirm(const std::string& question, const char* approve_flag);
+
+// Terminal styles. Styled() returns `text` unchanged unless `stream` is a terminal and NO_COLOR is
+// not set, so files, pipes and CI logs get plain text.
+enum class Style { kError, kWarning, kComment, kBold };
+std::string Styled(std::FILE* stream, std::string_view text, Style style);
+
+// "warning: <message>" on stderr.
+void PrintWarning(std::string_view message);
 
 // Prints, on stderr, the objects `realm` holds that strata does not model.
 void WarnUnsupported(const schema::Realm& realm, std::string_view where);

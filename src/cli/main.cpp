@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -35,6 +36,23 @@ void Confirm(const std::string& question, const char* approve_flag) {
   if (answer != "y" && answer != "Y" && answer != "yes") throw InputError("aborted: not approved");
 }
 
+std::string Styled(std::FILE* stream, std::string_view text, Style style) {
+  static const bool stdout_tty = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  static const bool stderr_tty = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  if (!(stream == stdout ? stdout_tty : stream == stderr ? stderr_tty : false)) {
+    return std::string(text);
+  }
+  const char* code = style == Style::kError     ? "1;31"
+                     : style == Style::kWarning ? "1;33"
+                     : style == Style::kComment ? "2"
+                                                : "1";
+  return fmt::format("\033[{}m{}\033[0m", code, text);
+}
+
+void PrintWarning(std::string_view message) {
+  fmt::print(stderr, "{} {}\n", Styled(stderr, "warning:", Style::kWarning), message);
+}
+
 void WarnUnsupported(const schema::Realm& realm, std::string_view where) {
   if (realm.unsupported.empty()) return;
   std::string list;
@@ -43,8 +61,8 @@ void WarnUnsupported(const schema::Realm& realm, std::string_view where) {
                         u.schema.empty() ? fmt::format("\"{}\"", u.name)
                                          : fmt::format("\"{}\".\"{}\"", u.schema, u.name));
   }
-  fmt::print(stderr, "warning: {} holds objects strata does not manage yet; they are left out:{}\n",
-             where, list);
+  PrintWarning(fmt::format("{} holds objects strata does not manage yet; they are left out:{}",
+                           where, list));
 }
 
 void AddLogFlag(CLI::App& cmd, std::string& log) {
@@ -77,13 +95,11 @@ int main(int argc, char** argv) {
     app.exit(e);
     return 2;
   } catch (const UsageError& e) {
-    fmt::print(stderr, "Error: {}\nRun with --help for usage.\n", e.what());
+    fmt::print(stderr, "{} {}\nRun with --help for usage.\n",
+               Styled(stderr, "Error:", Style::kError), e.what());
     return 2;
-  } catch (const strata::Error& e) {
-    fmt::print(stderr, "Error: {}\n", e.what());
-    return 1;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "Error: {}\n", e.what());
+    fmt::print(stderr, "{} {}\n", Styled(stderr, "Error:", Style::kError), e.what());
     return 1;
   }
   return 0;

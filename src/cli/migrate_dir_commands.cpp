@@ -108,7 +108,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
                        {"write", t.write}}}});
           return;
         }
-        for (const std::string& w : result.warnings) fmt::print(stderr, "warning: {}\n", w);
+        for (const std::string& w : result.warnings) PrintWarning(w);
         if (result.in_sync()) {
           fmt::print("Migration directory is in sync with the desired state, no changes.\n");
           return;

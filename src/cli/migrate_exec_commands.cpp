@@ -279,10 +279,8 @@ void AddStatus(CLI::App& migrate, Context& ctx) {
       }
       fmt::print("{}", report.Describe());
       if (!sum_problem.empty()) {
-        fmt::print(
-            "warning: the directory does not match strata.sum, so apply and down refuse "
-            "it: {}\n",
-            sum_problem);
+        fmt::print("{} the directory does not match strata.sum, so apply and down refuse it: {}\n",
+                   Styled(stdout, "warning:", Style::kWarning), sum_problem);
       }
     });
   });

@@ -56,14 +56,32 @@ Plan PlanToDesired(Dialect dialect, const schema::Realm& current, const schema::
                               {.unqualified = current.scoped && desired.scoped, .indent = ""});
 }
 
+// A script on stdout, its `-- comment` lines dimmed on a terminal.
+void PrintScript(const std::vector<migrate::Statement>& statements) {
+  const std::string script = migrate::FormatScript(statements);
+  std::string out;
+  for (size_t at = 0; at < script.size();) {
+    size_t end = script.find('\n', at);
+    end = end == std::string::npos ? script.size() : end + 1;
+    const std::string_view line(script.data() + at, end - at);
+    if (line.starts_with("-- ") && line.ends_with('\n')) {
+      out += Styled(stdout, line.substr(0, line.size() - 1), Style::kComment) + "\n";
+    } else {
+      out += line;
+    }
+    at = end;
+  }
+  fmt::print("{}", out);
+}
+
 // Text output: the plan as a script, or that there is nothing to do.
 void PrintPlan(const Plan& plan) {
   if (plan.statements.empty()) {
     fmt::print("Schemas are synced, no changes to be made.\n");
     return;
   }
-  for (const auto& w : plan.warnings) fmt::print(stderr, "warning: {}\n", w);
-  fmt::print("{}", migrate::FormatScript(plan.statements));
+  for (const auto& w : plan.warnings) PrintWarning(w);
+  PrintScript(plan.statements);
 }
 
 // --log json output: the plan's statements and their reverse, with what cannot be reversed and
@@ -115,8 +133,7 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
         fmt::print("{}", schema::ToMermaid(realm));
       } else {
         migrate::PlanOptions po{.unqualified = realm.scoped, .indent = "  "};
-        fmt::print("{}",
-                   migrate::FormatScript(migrate::CreateStatements(conn->dialect(), realm, po)));
+        PrintScript(migrate::CreateStatements(conn->dialect(), realm, po));
       }
     });
   }

@@ -140,6 +140,28 @@ TEST_P(CliSchemaTest, LogJsonPrintsOneObjectPerCommand) {
   EXPECT_NE(error["error"].get<std::string>().find("does not exist"), std::string::npos);
 }
 
+// Colour only on a terminal (script(1) gives the command one), and never with NO_COLOR.
+TEST(CliOutputTest, ColourOnlyOnATerminal) {
+  TempDir dir;
+  WriteFile(dir.path() / "schema.sql", "CREATE TABLE users (id integer PRIMARY KEY);\n");
+  const std::string diff = std::string(STRATA_CLI) + " schema diff --from sqlite://" +
+                           (dir.path() / "a.db").string() + " --to file://" +
+                           (dir.path() / "schema.sql").string() + " --dev-url sqlite://:memory:";
+  const std::string missing = std::string(STRATA_CLI) + " schema diff --from sqlite://" +
+                              (dir.path() / "a.db").string() +
+                              " --to file:///no/such.sql --dev-url sqlite://:memory:";
+  std::string out;
+  testing::RunCommand("script -qec " + Q(diff) + " /dev/null", &out);
+  EXPECT_NE(out.find("\033[2m-- create \"users\" table\033[0m"), std::string::npos) << out;
+  testing::RunCommand("script -qec " + Q(missing) + " /dev/null", &out);
+  EXPECT_NE(out.find("\033[1;31mError:\033[0m"), std::string::npos) << out;
+  testing::RunCommand("NO_COLOR=1 script -qec " + Q(diff) + " /dev/null", &out);
+  EXPECT_EQ(out.find('\033'), std::string::npos) << out;
+  testing::RunCommand(diff, &out);  // a pipe
+  EXPECT_EQ(out.find('\033'), std::string::npos) << out;
+  EXPECT_NE(out.find("-- create \"users\" table"), std::string::npos) << out;
+}
+
 TEST_P(CliSchemaTest, SqlErrorInStateFileNamesFileLineAndLeavesDevClean) {
   TempDatabase db(GetParam());
   TempDatabase dev(GetParam());
