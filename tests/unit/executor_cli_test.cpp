@@ -316,6 +316,10 @@ TEST(ExecutorPgBouncerTest, TableLockKeepsRunsApartThroughTransactionPooling) {
   const std::string flags =
       "--url " + Q(url.ToString()) + " --dir " + Q("file://" + dir.path().string());
   ExpectConcurrentRunsApplyEachFileOnce(dir.path(), "--lock-strategy table " + flags, 6, *conn);
+  // The inspector's single request (its own transaction) goes through the pool as well.
+  const CliResult inspect = Strata("schema inspect --url " + Q(url.ToString()));
+  EXPECT_EQ(inspect.status, 0) << inspect.output;
+  EXPECT_THAT(inspect.output, HasSubstr("CREATE TABLE \"public\".\"log\""));
   const CliResult status = Strata("migrate status " + flags);
   EXPECT_EQ(status.status, 0) << status.output;
   EXPECT_THAT(status.output, HasSubstr("The database is up to date."));
