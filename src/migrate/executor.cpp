@@ -553,8 +553,12 @@ class Applier {
         current_(std::move(current)),
         result_(result) {}
 
-  void RunEach(const std::vector<Step>& steps) {
-    for (const Step& step : steps) RunFile(step);
+  // `lock` (null in a dry run) is checked before each file.
+  void RunEach(const std::vector<Step>& steps, const MigrationLock* lock) {
+    for (const Step& step : steps) {
+      if (lock != nullptr) lock->CheckHeld();
+      RunFile(step);
+    }
   }
   void RunAll(const std::vector<Step>& steps);
   const std::string& current() const { return current_; }
@@ -873,7 +877,7 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
   if (options.tx_mode == TxMode::kAll) {
     if (!steps.empty()) applier.RunAll(steps);
   } else {
-    applier.RunEach(steps);
+    applier.RunEach(steps, lock ? &*lock : nullptr);
   }
   result.to_version = applier.current();
   return result;
@@ -943,6 +947,7 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
     }
   }
   for (const DownStep& step : steps) {
+    if (lock) lock->CheckHeld();
     const Migration& m = *step.migration;
     const Part& part = step.part;
     FileReport report{.version = m.version,

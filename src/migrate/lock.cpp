@@ -308,7 +308,7 @@ void MigrationLock::LockTable(milliseconds timeout) {
 void MigrationLock::Heartbeat() {
   const std::string renew = fmt::format(
       "UPDATE {} SET expires_at = now() + make_interval(secs => $3) "
-      "WHERE lock_id = $1 AND holder = $2",
+      "WHERE lock_id = $1 AND holder = $2 RETURNING 1",
       kLockTable);
   const std::vector<std::optional<std::string>> params = {
       std::to_string(*table_key_), table_holder_, std::to_string(kTableLockTtl.count())};
@@ -316,12 +316,21 @@ void MigrationLock::Heartbeat() {
   while (!stop_cv_.wait_for(guard, kTableLockRenew, [this] { return stop_; })) {
     guard.unlock();
     try {
-      heartbeat_conn_->Query(renew, params);
+      if (heartbeat_conn_->Query(renew, params).rows.empty()) lost_ = true;
     } catch (const Error&) {
       // A passing network or pooler problem: the next renewal tries again, well before expiry.
     }
     guard.lock();
   }
+}
+
+void MigrationLock::CheckHeld() const {
+  if (!lost_) return;
+  throw LockError(fmt::format(
+      "the migration lock of {} was lost: its row in {} expired (not renewed for {} s: the "
+      "database was unreachable) and another run may hold it now, so this run stopped between "
+      "files. Check `strata migrate status`, then run again",
+      conn_.url().Redacted(), kLockTable, kTableLockTtl.count()));
 }
 
 void MigrationLock::LockSqlite(milliseconds timeout) {

@@ -2,6 +2,7 @@
 // across strata and golang-migrate on PostgreSQL (both lock with golang-migrate's key).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -52,6 +53,10 @@ class MigrationLock {
   MigrationLock(const MigrationLock&) = delete;
   MigrationLock& operator=(const MigrationLock&) = delete;
 
+  // Throws LockError when the lock was lost: a table lock row that another run took over after it
+  // expired (its holder could not renew it for kTableLockTtl). Callers check between files.
+  void CheckHeld() const;
+
  private:
   void LockPostgres(std::chrono::milliseconds timeout);
   void LockTable(std::chrono::milliseconds timeout);
@@ -72,6 +77,7 @@ class MigrationLock {
   std::mutex mutex_;
   std::condition_variable stop_cv_;
   bool stop_ = false;
+  std::atomic<bool> lost_{false};
 };
 
 // Who holds the migration lock right now, in words ("PostgreSQL backend pid 42 (application …)"),

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <thread>
 
@@ -236,6 +238,43 @@ TEST(ExecutorTableLockRenewalTest, HolderRenewsItsRowWhileAFileRuns) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
   EXPECT_TRUE(TableExists(*conn, "a"));
   EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock"), "0");
+}
+
+// A run whose row was taken over (as after a network partition longer than the row's life) stops
+// before its next file instead of running beside the new holder.
+TEST(ExecutorTableLockRenewalTest, RunWhoseRowWasTakenOverStopsBeforeTheNextFile) {
+  TempDatabase db(Dialect::kPostgres);
+  auto conn = db.Connect();
+  TempDir dir;
+  // The first file outlasts one renewal period (10 s), which finds the row gone.
+  WriteMigrations(dir.path(), {{"1_slow.up.sql", "SELECT pg_sleep(13);"},
+                               {"2_next.up.sql", "CREATE TABLE next_file (id int);"}});
+  const std::string out = (dir.path() / "out").string();
+  const pid_t pid =
+      Spawn(fmt::format("{} migrate apply --lock-strategy table --url '{}' --dir 'file://{}' "
+                        ">'{}' 2>&1",
+                        STRATA_CLI, db.url(), dir.path().string(), out));
+  bool taken = false;
+  for (int i = 0; i < 100 && !taken; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (TableExists(*conn, "strata_schema_lock")) {
+      taken = QueryValue(*conn,
+                         "WITH gone AS (DELETE FROM strata_schema_lock RETURNING lock_id) "
+                         "INSERT INTO strata_schema_lock SELECT lock_id, 'the new holder', now(), "
+                         "now() + interval '1 minute' FROM gone RETURNING 'taken'") == "taken";
+    }
+  }
+  ASSERT_TRUE(taken) << "the run never took the lock row";
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  std::ifstream in(out);
+  const std::string output((std::istreambuf_iterator<char>(in)), {});
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << output;
+  EXPECT_THAT(output, HasSubstr("the migration lock of"));
+  EXPECT_THAT(output, HasSubstr("was lost"));
+  EXPECT_FALSE(TableExists(*conn, "next_file"));
+  // The new holder's row is left alone.
+  EXPECT_EQ(QueryValue(*conn, "SELECT holder FROM strata_schema_lock"), "the new holder");
 }
 
 }  // namespace
