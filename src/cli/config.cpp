@@ -48,6 +48,12 @@ EnvConfig LoadEnv(const std::string& path, const std::string& name) {
   config.dev = text((*env)["dev"], "dev");
   config.migration_dir = text((*env)["migration"]["dir"], "migration.dir");
   config.migration_format = text((*env)["migration"]["format"], "migration.format");
+  config.migration_lock = text((*env)["migration"]["lock"], "migration.lock");
+  if (!config.migration_lock.empty() && config.migration_lock != "advisory" &&
+      config.migration_lock != "table") {
+    throw InputError(
+        fmt::format("{}: [env.{}.migration] lock must be \"advisory\" or \"table\"", path, name));
+  }
   if (auto indent = (*env)["format"]["indent"]) config.indent = text(indent, "format.indent");
   return config;
 }

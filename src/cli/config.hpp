@@ -13,6 +13,7 @@ struct EnvConfig {
   std::string dev;                    // dev database (--dev-url)
   std::string migration_dir;          // --dir
   std::string migration_format;       // --dir-format
+  std::string migration_lock;         // --lock-strategy
   std::optional<std::string> indent;  // [env.X.format] indent
 };
 

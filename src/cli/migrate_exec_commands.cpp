@@ -33,7 +33,7 @@ void AddDbFlags(CLI::App& cmd, DbFlags& flags) {
 // How a run waits for, and takes, the migration lock (apply, down and set).
 struct LockFlags {
   std::string timeout = "60s";
-  std::string strategy = "advisory";
+  std::string strategy;  // empty: strata.toml's, else advisory
 };
 
 void AddLockFlags(CLI::App& cmd, LockFlags& flags) {
@@ -41,10 +41,17 @@ void AddLockFlags(CLI::App& cmd, LockFlags& flags) {
                  "How long to wait for another migration run (e.g. 500ms, 60s, 2m)")
       ->capture_default_str();
   cmd.add_option("--lock-strategy", flags.strategy,
-                 "PostgreSQL: advisory (session locks, shared with golang-migrate) or table (a "
-                 "row in strata_schema_lock, for PgBouncer transaction pooling)")
-      ->check(CLI::IsMember({"advisory", "table"}))
-      ->capture_default_str();
+                 "PostgreSQL: advisory (default: session locks, shared with golang-migrate) or "
+                 "table (a row in strata_schema_lock, for PgBouncer transaction pooling)")
+      ->check(CLI::IsMember({"advisory", "table"}));
+}
+
+// --lock-strategy, else [env.X.migration] lock, else advisory.
+migrate::LockStrategy StrategyOf(Context& ctx, const LockFlags& lock) {
+  const std::string& from_env = ctx.Env().migration_lock;
+  return migrate::ParseLockStrategy(!lock.strategy.empty() ? lock.strategy
+                                    : !from_env.empty()    ? from_env
+                                                           : "advisory");
 }
 
 // Connects to the target. PostgreSQL sessions are named "strata", so that a run waiting for the
@@ -114,7 +121,7 @@ auto RunFiles(Context& ctx, const DbFlags& flags, bool dry_run, const LockFlags&
               std::string_view verb, Options options, Execute execute) {
   options.dry_run = dry_run;
   options.lock_timeout = ParseDuration(lock.timeout);
-  options.lock_strategy = migrate::ParseLockStrategy(lock.strategy);
+  options.lock_strategy = StrategyOf(ctx, lock);
   if (flags.log != "json") {
     options.progress = [dry_run, verb](const migrate::FileReport& f) {
       if (dry_run) {
@@ -304,9 +311,9 @@ void AddSet(CLI::App& migrate, Context& ctx) {
     RunLogged(opts->db.log, "migrate set", [&] {
       const migrate::Dir dir = OpenDir(ctx, opts->db.dir);
       auto conn = ConnectTarget(ctx, opts->db);
-      const migrate::SetResult result = migrate::SetVersion(
-          *conn, dir, opts->version, migrate::ParseLockStrategy(opts->lock.strategy),
-          ParseDuration(opts->lock.timeout));
+      const migrate::SetResult result =
+          migrate::SetVersion(*conn, dir, opts->version, StrategyOf(ctx, opts->lock),
+                              ParseDuration(opts->lock.timeout));
       if (opts->db.log == "json") {
         PrintJson({{"command", "migrate set"},
                    {"from", result.from_version},

@@ -302,6 +302,32 @@ TEST_P(ExecutorCliTest, TableLockStrategyExcludesConcurrentRunsOnPostgresOnly) {
   EXPECT_THAT(inspect.output, ::testing::Not(HasSubstr("strata_schema_lock")));
 }
 
+TEST_P(ExecutorCliTest, LockStrategyComesFromStrataToml) {
+  if (GetParam() == Dialect::kSqlite) {
+    // On SQLite the table strategy is refused wherever it comes from.
+    WriteMigrations(dir_.path(), Logging(1));
+    std::ofstream(dir_.path() / "strata.toml") << "[env.ci.migration]\nlock = \"table\"\n";
+    const CliResult r = Strata("migrate apply --config " +
+                               Q((dir_.path() / "strata.toml").string()) + " --env ci " + Flags());
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_THAT(r.output, HasSubstr("the table lock strategy is for PostgreSQL"));
+    return;
+  }
+  WriteMigrations(dir_.path(), Logging(2));
+  const std::string config = (dir_.path() / "strata.toml").string();
+  std::ofstream(config) << "[env.ci.migration]\nlock = \"tabel\"\n";
+  const CliResult bad = Strata("migrate apply --config " + Q(config) + " --env ci " + Flags());
+  EXPECT_EQ(bad.status, 1) << bad.output;
+  EXPECT_THAT(bad.output, HasSubstr("[env.ci.migration] lock must be \"advisory\" or \"table\""));
+  EXPECT_FALSE(TableExists(*conn_, "log"));
+
+  std::ofstream(config) << "[env.ci.migration]\nlock = \"table\"\n";
+  const CliResult r = Strata("migrate apply --config " + Q(config) + " --env ci " + Flags());
+  EXPECT_EQ(r.status, 0) << r.output;
+  // Only the table strategy creates its table.
+  EXPECT_EQ(Value("SELECT to_regclass('strata_schema_lock') IS NOT NULL"), "t");
+}
+
 // Through PgBouncer in transaction pooling mode, where each transaction may run on another server
 // connection and session advisory locks cannot work, the table lock keeps concurrent runs apart.
 TEST(ExecutorPgBouncerTest, TableLockKeepsRunsApartThroughTransactionPooling) {
