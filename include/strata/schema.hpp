@@ -147,8 +147,16 @@ struct Schema {
   bool operator==(const Schema&) const = default;
 };
 
+// A PostgreSQL extension (CREATE EXTENSION): its objects (types such as citext, functions) are
+// the extension's, not the user's schema, so only the extension itself is modelled.
+struct Extension {
+  std::string name;
+  std::string schema;  // where its objects live
+  bool operator==(const Extension&) const = default;
+};
+
 // A database object that exists but that the IR does not model yet (a view, a function, a trigger,
-// a sequence no column owns, an extension…). Reported, never silently dropped.
+// a sequence no column owns…). Reported, never silently dropped.
 struct Unsupported {
   std::string kind;    // "view", "function", "trigger", "sequence", "extension", …
   std::string schema;  // empty for database-wide objects
@@ -158,7 +166,8 @@ struct Unsupported {
 
 // Everything inspected from one database (or the part its URL is scoped to).
 struct Realm {
-  std::vector<Schema> schemas;  // sorted by name
+  std::vector<Schema> schemas;        // sorted by name
+  std::vector<Extension> extensions;  // sorted by name; PostgreSQL, without plpgsql
   std::vector<Unsupported> unsupported;
   // True when the source was scoped to a single schema (URL search_path, or SQLite): object names
   // in rendered SQL are then left unqualified so files apply to whatever schema the target uses.

@@ -113,8 +113,10 @@ std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool cou
     for (const auto& e : s.enums)
       found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
   }
+  if (count_extensions) {
+    for (const auto& e : realm.extensions) found.push_back(fmt::format("extension \"{}\"", e.name));
+  }
   for (const auto& u : realm.unsupported) {
-    if (!count_extensions && u.kind == "extension") continue;
     found.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
                                      : fmt::format("{} \"{}\".\"{}\"", u.kind, u.schema, u.name));
   }

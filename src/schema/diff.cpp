@@ -199,6 +199,12 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
   Align(from, to);
 
   std::vector<Change> out;
+  for (const Extension& e : to.extensions) {
+    if (std::none_of(from.extensions.begin(), from.extensions.end(),
+                     [&](const Extension& f) { return f.name == e.name; })) {
+      out.push_back(AddExtension{e});
+    }
+  }
   for (const Schema& f : from.schemas) {
     const Schema* t = to.FindSchema(f.name);
     if (t == nullptr) {
@@ -271,6 +277,8 @@ struct TableChangeReverser {
 
 struct ChangeReverser {
   Change operator()(const AddSchema& c) const { return DropSchema{c.schema}; }
+  Change operator()(const AddExtension& c) const { return DropExtension{c.extension}; }
+  Change operator()(const DropExtension& c) const { return AddExtension{c.extension}; }
   Change operator()(const DropSchema& c) const { return AddSchema{c.schema}; }
   Change operator()(const ModifySchemaComment& c) const {
     return ModifySchemaComment{c.schema, c.to, c.from};
@@ -310,6 +318,12 @@ struct Describer {
   }
   std::string operator()(const ModifySchemaComment& c) const {
     return fmt::format("set comment to schema: \"{}\"", c.schema);
+  }
+  std::string operator()(const AddExtension& c) const {
+    return fmt::format("create extension \"{}\"", c.extension.name);
+  }
+  std::string operator()(const DropExtension& c) const {
+    return fmt::format("drop extension \"{}\"", c.extension.name);
   }
   std::string operator()(const AddEnum& c) const {
     return fmt::format("create enum type {}", EnumName(c.type));

@@ -204,6 +204,12 @@ std::string ToJson(const Realm& realm) {
     }
     schemas.push_back(sj);
   }
+  if (!realm.extensions.empty()) {
+    auto& extensions = j["extensions"] = nlohmann::ordered_json::array();
+    for (const Extension& e : realm.extensions) {
+      extensions.push_back({{"name", e.name}, {"schema", e.schema}});
+    }
+  }
   if (!realm.unsupported.empty()) {
     auto& un = j["unsupported"] = nlohmann::ordered_json::array();
     for (const Unsupported& u : realm.unsupported) {

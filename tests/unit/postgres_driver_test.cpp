@@ -200,7 +200,9 @@ TEST(PostgresExecScriptTest, NamesTheLineOfTheErrorPosition) {
                                           ");\n");
   EXPECT_EQ(message,
             "schema.sql:6: ERROR: type \"no_such_type\" does not exist (42704)\n"
-            "  statement: CREATE TABLE b (\n  id integer,\n  x no_such_type\n)");
+            "  statement: CREATE TABLE b (\n  id integer,\n  x no_such_type\n)\n"
+            "If it comes from an extension (citext, hstore, uuid-ossp, postgis…), create the "
+            "extension first, in this file: CREATE EXTENSION IF NOT EXISTS <name>;");
 }
 
 TEST(PostgresExecScriptTest, CountsPositionsInCharactersNotBytes) {

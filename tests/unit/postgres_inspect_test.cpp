@@ -522,7 +522,7 @@ TEST(PostgresInspectTest, ReportsWhatTheModelDoesNotCover) {
   for (const auto& u : realm.unsupported) found.push_back(u.kind + " " + u.schema + "." + u.name);
   EXPECT_THAT(found,
               ::testing::UnorderedElementsAre(
-                  "extension .citext", "exclusion constraint public.t_during_excl", "view public.v",
+                  "exclusion constraint public.t_during_excl", "view public.v",
                   "materialized view public.mv", "function public.f(x integer)",
                   "procedure public.p()", "function public.trg()", "trigger public.t_trg",
                   "sequence public.free_seq", "sequence public.custom_seq", "domain public.posint",
@@ -533,6 +533,9 @@ TEST(PostgresInspectTest, ReportsWhatTheModelDoesNotCover) {
                   "identity option public.idn.c MINVALUE -99",
                   "storage parameters public.stored (fillfactor=70, autovacuum_enabled=false)",
                   "storage parameters public.stored_a (fillfactor=50)"));
+  // The extension is modelled (its type citext is its own, not the user's).
+  EXPECT_EQ(realm.extensions,
+            (std::vector<schema::Extension>{{.name = "citext", .schema = "public"}}));
   // The column using a sequence that is not serial's keeps its default.
   const Table* owner = realm.schemas[0].FindTable("owner");
   ASSERT_NE(owner, nullptr);

@@ -107,6 +107,33 @@ TEST(StateErrors, PostgresDirtyDevListsTypesToo) {
   }
 }
 
+// DESIGN §7: a desired state using an extension's type on a dev database without the extension
+// says what to do.
+TEST(StateErrors, PostgresMissingExtensionTypeSaysToCreateTheExtension) {
+  TempDatabase dev(Dialect::kPostgres);
+  auto conn = dev.Connect();
+  TempDir dir;
+  const std::string path =
+      WriteFile(dir, "schema.sql", "CREATE TABLE users (id integer PRIMARY KEY, email citext);\n");
+  try {
+    migrate::LoadState("file://" + path, conn.get());
+    FAIL() << "a state file using citext without the extension loaded";
+  } catch (const SqlError& e) {
+    EXPECT_EQ(e.sqlstate, "42704");
+    EXPECT_THAT(e.what(), HasSubstr("type \"citext\" does not exist"));
+    EXPECT_THAT(e.what(), HasSubstr("CREATE EXTENSION IF NOT EXISTS <name>;"));
+  }
+  // With the extension created first, it loads, and the extension is part of the state.
+  const std::string fixed =
+      WriteFile(dir, "fixed.sql",
+                "CREATE EXTENSION IF NOT EXISTS citext;\n"
+                "CREATE TABLE users (id integer PRIMARY KEY, email citext);\n");
+  const schema::Realm realm = migrate::LoadState("file://" + fixed, conn.get());
+  ASSERT_EQ(realm.extensions.size(), 1u);
+  EXPECT_EQ(realm.extensions[0].name, "citext");
+  EXPECT_NO_THROW(migrate::RequireClean(*conn, "dev"));
+}
+
 TEST(StateErrors, UnsupportedDialectIsAnInputError) {
   try {
     Connect("mysql://root:secret@localhost:3306/app");

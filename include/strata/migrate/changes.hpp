@@ -52,6 +52,8 @@ using TableChange =
 struct AddSchema { schema::Schema schema; };        // the schema, empty of objects
 struct DropSchema { schema::Schema schema; };       // the schema, empty of objects
 struct ModifySchemaComment { std::string schema, from, to; };
+struct AddExtension { schema::Extension extension; };
+struct DropExtension { schema::Extension extension; };
 struct AddEnum { schema::Enum type; };
 struct DropEnum { schema::Enum type; };
 struct ModifyEnum { schema::Enum from, to; };
@@ -61,8 +63,8 @@ struct DropTable { schema::Table table; };
 struct ModifyTable { schema::Table from, to; std::vector<TableChange> changes; };
 // clang-format on
 
-using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddEnum, DropEnum,
-                            ModifyEnum, AddTable, DropTable, ModifyTable>;
+using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddExtension, DropExtension,
+                            AddEnum, DropEnum, ModifyEnum, AddTable, DropTable, ModifyTable>;
 
 struct DiffOptions {
   // Compare column types case-insensitively (SQLite stores declared types as written).
@@ -76,6 +78,9 @@ struct DiffOptions {
 
 // The changes that turn `from` into `to`. Renames are never guessed: a renamed table is a drop and
 // an add. Order: as the objects appear; the planners order statements for dependencies.
+// Extensions `to` has and `from` lacks are added; one `from` has and `to` lacks is left alone (an
+// administrator may have installed it, and other objects may depend on it): only Reverse drops
+// an extension, undoing its addition.
 std::vector<Change> Diff(const schema::Realm& from, const schema::Realm& to,
                          const DiffOptions& options = {});
 

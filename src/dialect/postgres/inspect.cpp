@@ -153,6 +153,11 @@ WHERE (d.classoid = 'pg_class'::regclass
 FROM pg_type t JOIN ns ON ns.oid = t.typnamespace
 WHERE t.typtype = 'e'
   AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext_member))sql",
+    // Extensions (plpgsql comes with every database), and the schema of their objects. Scoped,
+    // only those whose objects live in the scope.
+    R"sql(SELECT x.extname, n.nspname FROM pg_extension x JOIN pg_namespace n ON n.oid = x.extnamespace
+WHERE x.extname <> 'plpgsql' AND (@SCOPE@ = '' OR x.extnamespace IN (SELECT oid FROM ns))
+ORDER BY x.extname)sql",
     // Sequences that are not an identity's (a serial's are told apart by the caller).
     R"sql(SELECT rel.nspname, rel.relname FROM rel
 WHERE rel.relkind = 'S' AND NOT EXISTS (
@@ -183,9 +188,6 @@ WHERE (t.typtype IN ('d', 'r')
        OR (t.typtype = 'c' AND (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
        OR (t.typtype = 'b' AND t.typcategory <> 'A'))
   AND (t.oid, 'pg_type'::regclass) NOT IN (SELECT objid, classid FROM ext_member)
-UNION ALL
-SELECT 'extension', '', x.extname FROM pg_extension x
-WHERE x.extname <> 'plpgsql' AND (@SCOPE@ = '' OR x.extnamespace IN (SELECT oid FROM ns))
 UNION ALL
 SELECT 'collation', ns.nspname, co.collname
 FROM pg_collation co JOIN ns ON ns.oid = co.collnamespace
@@ -218,6 +220,7 @@ enum Section {
   kIndexes,
   kComments,
   kEnums,
+  kExtensions,
   kSequences,
   kUnsupported,
   kSectionCount
@@ -741,6 +744,9 @@ schema::Realm Assemble(const std::vector<Rows>& sections, bool scoped) {
     SortByName(s.tables);
     SortByName(s.enums);
     realm.schemas.push_back(std::move(s));
+  }
+  for (const Row& row : sections[kExtensions].rows) {
+    realm.extensions.push_back({.name = Text(row, 0), .schema = Text(row, 1)});
   }
   for (const Row& row : sections[kSequences].rows) {
     if (serial_seqs.count(Text(row, 0) + "." + Text(row, 1)) == 0) {

@@ -161,8 +161,9 @@ class Planner {
     DropTables(dropped, dropped_changes);
     MarkUsedEnumValues();
     migrate::Plan plan;
-    for (auto* phase : {&schemas_, &enums_, &fk_drops_, &table_drops_, &table_creates_,
-                        &table_alters_, &fk_adds_, &enum_drops_, &schema_drops_}) {
+    for (auto* phase :
+         {&schemas_, &extensions_, &enums_, &fk_drops_, &table_drops_, &table_creates_,
+          &table_alters_, &fk_adds_, &enum_drops_, &extension_drops_, &schema_drops_}) {
       for (auto& s : *phase) plan.statements.push_back(std::move(s));
     }
     plan.warnings = std::move(warnings_);
@@ -334,6 +335,20 @@ class Planner {
 
   void Plan(const migrate::ModifySchemaComment& c) {
     Emit(schemas_, fmt::format("COMMENT ON SCHEMA {} IS {}", QuoteIdent(c.schema), Comment(c.to)));
+  }
+
+  // IF [NOT] EXISTS: an extension is database-wide, and may be there already (installed by an
+  // administrator, or in another schema than a scoped plan's).
+  void Plan(const migrate::AddExtension& c) {
+    std::string sql = "CREATE EXTENSION IF NOT EXISTS " + QuoteIdent(c.extension.name);
+    if (!options_.unqualified && !c.extension.schema.empty()) {
+      sql += " WITH SCHEMA " + QuoteIdent(c.extension.schema);
+    }
+    Emit(extensions_, std::move(sql));
+  }
+
+  void Plan(const migrate::DropExtension& c) {
+    Emit(extension_drops_, "DROP EXTENSION IF EXISTS " + QuoteIdent(c.extension.name));
   }
 
   void Plan(const migrate::AddEnum& c) {
@@ -835,8 +850,8 @@ class Planner {
   const migrate::PlanOptions& options_;
   const bool reverse_;
   const Change* change_ = nullptr;
-  std::vector<Statement> schemas_, enums_, fk_drops_, table_drops_, table_creates_, table_alters_,
-      fk_adds_, enum_drops_, schema_drops_;
+  std::vector<Statement> schemas_, extensions_, enums_, fk_drops_, table_drops_, table_creates_,
+      table_alters_, fk_adds_, enum_drops_, extension_drops_, schema_drops_;
   std::vector<std::string> warnings_, irreversible_;
   std::vector<std::pair<size_t, std::string>> added_values_;  // ADD VALUE index in enums_, literal
 };

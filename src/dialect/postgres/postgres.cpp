@@ -100,6 +100,13 @@ void ExecScript(Conn& conn, std::string_view script, std::string_view source_nam
         line = migrate::LineAt(script, stmt.offset + ByteOffset(stmt.text, e.position));
       }
       std::string message = fmt::format("{}:{}: {}", source_name, line, e.what());
+      // A missing type or function most often belongs to an extension: a dev database holds
+      // only what the file creates.
+      if (e.sqlstate == "42704" || e.sqlstate == "42883") {
+        message +=
+            "\nIf it comes from an extension (citext, hstore, uuid-ossp, postgis…), create the "
+            "extension first, in this file: CREATE EXTENSION IF NOT EXISTS <name>;";
+      }
       if (dynamic_cast<const ConstraintError*>(&e) != nullptr) {
         throw ConstraintError(std::move(message), e.sqlstate, e.server_message, e.statement,
                               e.position);

@@ -477,6 +477,11 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
             [](const migrate::AddSchema& c) { RequireMain(c.schema.name, "create"); },
             [](const migrate::DropSchema& c) { RequireMain(c.schema.name, "drop"); },
             [](const migrate::ModifySchemaComment&) {},  // SQLite has no comments
+            [](const migrate::AddExtension& c) {
+              throw Error(
+                  fmt::format("SQLite has no extensions: cannot create \"{}\"", c.extension.name));
+            },
+            [](const migrate::DropExtension&) {},  // nothing to drop
             [](const migrate::AddEnum& c) {
               throw Error(fmt::format(
                   "SQLite has no enum types: cannot create \"{}\" (use a CHECK constraint)",
