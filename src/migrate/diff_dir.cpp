@@ -119,6 +119,10 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
   {
     Timer timer(&t.diff);
     changes = Diff(current, desired, dialect.diff_options());
+    // An extension an earlier migration created and the desired state no longer does.
+    for (std::string& w : ExtensionsLeftInPlace(current, desired)) {
+      result.warnings.push_back(std::move(w));
+    }
     if (!changes.empty()) {
       plan = PlanChanges(
           dev.dialect(), changes,

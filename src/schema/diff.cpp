@@ -251,6 +251,21 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
   return out;
 }
 
+std::vector<std::string> ExtensionsLeftInPlace(const Realm& from, const Realm& to) {
+  std::vector<std::string> out;
+  for (const Extension& e : from.extensions) {
+    if (std::none_of(to.extensions.begin(), to.extensions.end(),
+                     [&](const Extension& t) { return t.name == e.name; })) {
+      out.push_back(fmt::format(
+          "extension \"{}\" is installed but not in the desired state: strata leaves it in place "
+          "(other objects may depend on it); drop it yourself (DROP EXTENSION \"{}\") if it must "
+          "go",
+          e.name, e.name));
+    }
+  }
+  return out;
+}
+
 namespace {
 
 struct TableChangeReverser {

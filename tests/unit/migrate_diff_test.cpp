@@ -10,8 +10,8 @@
 #include "strata/error.hpp"
 #include "strata/migrate/changes.hpp"
 #include "strata/migrate/diff_dir.hpp"
-#include "strata/migrate/plan.hpp"
 #include "strata/migrate/dir.hpp"
+#include "strata/migrate/plan.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
 
@@ -425,12 +425,42 @@ TEST_P(MigrateDiffCli, ErrorsAndExitCodes) {
   EXPECT_FALSE(fs::exists(tmp_.path() / "migrations" / "strata.sum"));
 }
 
+// An extension the migrations created and the desired state no longer creates stays, with a
+// warning; the column that used its type changes back.
+TEST(MigrateDiffExtensions, ExtensionDroppedFromTheDesiredStateStaysWithAWarning) {
+  TempDatabase dev_db(Dialect::kPostgres);
+  auto dev = dev_db.Connect();
+  TempDir tmp;
+  const fs::path path = tmp.path() / "migrations";
+  fs::create_directory(path);
+  Dir dir = Dir::Open(path, DirFormat::kGolangMigrate);
+  WriteText(
+      tmp.path() / "v1.sql",
+      "CREATE EXTENSION citext;\nCREATE TABLE users (id integer PRIMARY KEY, email citext);\n");
+  WriteText(tmp.path() / "v2.sql", "CREATE TABLE users (id integer PRIMARY KEY, email text);\n");
+  DiffDirOptions options;
+  options.to = "file://" + (tmp.path() / "v1.sql").string();
+  const DiffDirResult first = DiffDir(*dev, dir, options);
+  ASSERT_EQ(first.files.size(), 2u);
+  EXPECT_THAT(
+      ReadText(path / first.files[0]),
+      ::testing::HasSubstr("CREATE EXTENSION IF NOT EXISTS \"citext\" WITH SCHEMA \"public\""));
+  EXPECT_THAT(ReadText(path / first.files[1]),
+              ::testing::HasSubstr("DROP EXTENSION IF EXISTS \"citext\""));
+  options.to = "file://" + (tmp.path() / "v2.sql").string();
+  const DiffDirResult second = DiffDir(*dev, dir, options);
+  ASSERT_EQ(second.files.size(), 2u);
+  EXPECT_THAT(ReadText(path / second.files[0]), ::testing::Not(::testing::HasSubstr("EXTENSION")));
+  ASSERT_EQ(second.warnings.size(), 1u);
+  EXPECT_THAT(second.warnings[0],
+              ::testing::HasSubstr("extension \"citext\" is installed but not"));
+}
+
 // Every flag of every command is documented in the command's page, which holds its --help.
 TEST(CommandDocs, HelpMatchesDocs) {
-  for (const char* command :
-       {"schema inspect", "schema diff", "schema apply", "schema clean", "migrate diff",
-        "migrate new", "migrate hash", "migrate validate", "migrate apply", "migrate down",
-        "migrate status", "migrate set"}) {
+  for (const char* command : {"schema inspect", "schema diff", "schema apply", "schema clean",
+                              "migrate diff", "migrate new", "migrate hash", "migrate validate",
+                              "migrate apply", "migrate down", "migrate status", "migrate set"}) {
     std::string help;
     ASSERT_EQ(RunCommand(std::string(STRATA_CLI) + " " + command + " --help", &help), 0);
     std::string page = command;

@@ -84,6 +84,10 @@ struct DiffOptions {
 std::vector<Change> Diff(const schema::Realm& from, const schema::Realm& to,
                          const DiffOptions& options = {});
 
+// Warnings for the extensions `from` has and `to` lacks, which Diff leaves in place (migrate diff
+// shows them: there `from` is what the migrations created, not what an administrator installed).
+std::vector<std::string> ExtensionsLeftInPlace(const schema::Realm& from, const schema::Realm& to);
+
 // The changes that undo `changes` (add ↔ drop, from ↔ to), in reverse order.
 std::vector<Change> Reverse(const std::vector<Change>& changes);
 
