@@ -260,13 +260,13 @@ void MigrationLock::LockTable(milliseconds timeout) {
   const std::int64_t key = PostgresLockKeys(conn_)[0];
   const std::string holder = HolderName();
   // Every statement stands alone (autocommit), so that a transaction-pooling PgBouncer may send
-  // each to any server connection. Two runs creating the table at once may collide in the
-  // catalog: the loser finds it there on its next try.
+  // each to any server connection.
   const std::string create = fmt::format(
       "CREATE TABLE IF NOT EXISTS {} (lock_id bigint PRIMARY KEY, holder text NOT NULL, "
       "acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)",
       kLockTable);
-  // (unique_violation on the catalog, duplicate_table, or duplicate_object for the row type).
+  // Two runs creating the table at once may collide in the catalog (unique_violation,
+  // duplicate_table, or duplicate_object for its row type): the loser finds it there next time.
   for (int attempt = 0; !LockTableExists(conn_); ++attempt) {
     try {
       conn_.Exec(create);
