@@ -208,6 +208,25 @@ TEST_F(ExecutorTableLockTest, ExpiredRowOfADeadRunIsTakenOver) {
   EXPECT_EQ(QueryValue(*conn_, "SELECT count(*) FROM strata_schema_lock"), "0");
 }
 
+// Starts `strata migrate apply --lock-strategy table` on `dir` in the background, its output into
+// the file `out`.
+pid_t SpawnTableLockedApply(const TempDatabase& db, const TempDir& dir, const std::string& out) {
+  return Spawn(
+      fmt::format("{} migrate apply --lock-strategy table --url '{}' --dir 'file://{}' >'{}' 2>&1",
+                  STRATA_CLI, db.url(), dir.path().string(), out));
+}
+
+// The first non-empty value `sql` gives once the lock table exists, polled for up to 5 s ("" if
+// it never gives one).
+std::string ValueOnceTheLockRowExists(Conn& conn, const std::string& sql) {
+  for (int i = 0; i < 100; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    if (!TableExists(conn, "strata_schema_lock")) continue;
+    if (std::string value = QueryValue(conn, sql); !value.empty()) return value;
+  }
+  return {};
+}
+
 TEST(ExecutorTableLockRenewalTest, HolderRenewsItsRowWhileAFileRuns) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();
@@ -215,18 +234,9 @@ TEST(ExecutorTableLockRenewalTest, HolderRenewsItsRowWhileAFileRuns) {
   // The file outlasts one renewal period (10 s).
   WriteMigrations(dir.path(),
                   {{"1_slow.up.sql", "SELECT pg_sleep(12);\nCREATE TABLE a (id int);"}});
-  const pid_t pid =
-      Spawn(fmt::format("{} migrate apply --lock-strategy table --url '{}' --dir 'file://{}' "
-                        ">/dev/null 2>&1",
-                        STRATA_CLI, db.url(), dir.path().string()));
-  std::string first;
-  for (int i = 0; i < 100 && first.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (TableExists(*conn, "strata_schema_lock")) {
-      first =
-          QueryValue(*conn, "SELECT coalesce(max(expires_at)::text, '') FROM strata_schema_lock");
-    }
-  }
+  const pid_t pid = SpawnTableLockedApply(db, dir, "/dev/null");
+  const std::string first = ValueOnceTheLockRowExists(
+      *conn, "SELECT coalesce(max(expires_at)::text, '') FROM strata_schema_lock");
   ASSERT_FALSE(first.empty()) << "the run never took the lock row";
   std::this_thread::sleep_for(std::chrono::seconds(11));
   EXPECT_EQ(QueryValue(*conn, "SELECT count(*) FROM strata_schema_lock WHERE expires_at > '" +
@@ -250,20 +260,12 @@ TEST(ExecutorTableLockRenewalTest, RunWhoseRowWasTakenOverStopsBeforeTheNextFile
   WriteMigrations(dir.path(), {{"1_slow.up.sql", "SELECT pg_sleep(13);"},
                                {"2_next.up.sql", "CREATE TABLE next_file (id int);"}});
   const std::string out = (dir.path() / "out").string();
-  const pid_t pid =
-      Spawn(fmt::format("{} migrate apply --lock-strategy table --url '{}' --dir 'file://{}' "
-                        ">'{}' 2>&1",
-                        STRATA_CLI, db.url(), dir.path().string(), out));
-  bool taken = false;
-  for (int i = 0; i < 100 && !taken; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (TableExists(*conn, "strata_schema_lock")) {
-      taken = QueryValue(*conn,
+  const pid_t pid = SpawnTableLockedApply(db, dir, out);
+  const bool taken = ValueOnceTheLockRowExists(
+                         *conn,
                          "WITH gone AS (DELETE FROM strata_schema_lock RETURNING lock_id) "
                          "INSERT INTO strata_schema_lock SELECT lock_id, 'the new holder', now(), "
                          "now() + interval '1 minute' FROM gone RETURNING 'taken'") == "taken";
-    }
-  }
   ASSERT_TRUE(taken) << "the run never took the lock row";
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);
