@@ -66,6 +66,8 @@ void AddSchemaCommands(CLI::App& app, Context& ctx);
 void AddMigrateCommands(CLI::App& app, Context& ctx);
 void AddMigrateDirCommands(CLI::App& migrate, Context& ctx);
 void AddMigrateExecCommands(CLI::App& migrate, Context& ctx);
+// `strata new`, `strata describe`: entity schemas.
+void AddEntCommands(CLI::App& app, Context& ctx);
 
 // Thrown for usage errors detected after parsing (exit code 2).
 class UsageError : public std::runtime_error {

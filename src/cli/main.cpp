@@ -78,6 +78,7 @@ void PrintJson(const nlohmann::json& j) { fmt::print("{}\n", j.dump(2)); }
 int main(int argc, char** argv) {
   using namespace strata::cli;
   CLI::App app{"strata: schema management for C++ services (PostgreSQL and SQLite)", "strata"};
+  app.set_version_flag("--version", "strata " STRATA_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
   Context ctx;
@@ -85,11 +86,18 @@ int main(int argc, char** argv) {
   app.add_option("--config", ctx.config_path, "Path of strata.toml")->capture_default_str();
   AddSchemaCommands(app, ctx);
   AddMigrateCommands(app, ctx);
+  AddEntCommands(app, ctx);
+  if (argc == 1) {  // bare `strata`: the commands, one line each
+    fmt::print(stderr, "{}", app.help());
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);

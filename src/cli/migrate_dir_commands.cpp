@@ -102,6 +102,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
                      {"warnings", result.warnings},
                      {"ms",
                       {{"total", t.total},
+                       {"load", t.load},
                        {"replay", t.replay},
                        {"inspect", t.inspect},
                        {"diff", t.diff},
@@ -115,9 +116,9 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
         }
         PrintWritten(dir, result.files);
         fmt::print(
-            "Verified on the dev database in {:.1f} ms (replay {:.1f}, inspect {:.1f}, diff "
-            "{:.1f}, write {:.1f}).\n",
-            t.total, t.replay, t.inspect, t.diff, t.write);
+            "Verified on the dev database in {:.1f} ms (load {:.1f}, replay {:.1f}, inspect "
+            "{:.1f}, diff {:.1f}, write {:.1f}).\n",
+            t.total, t.load, t.replay, t.inspect, t.diff, t.write);
       });
     });
   }

@@ -50,6 +50,7 @@ class DevLock {
 
 // Where the time of a dev-database job goes, in milliseconds.
 struct DevTimings {
+  double load = 0;     // producing desired-state scripts (ScriptSource: e.g. loading ent schemas)
   double replay = 0;   // executing SQL: migration files, desired-state scripts
   double inspect = 0;  // reading schemas back
 };

@@ -130,6 +130,7 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
     }
   }
   auto finish = [&] {
+    t.load = dev_t.load;
     t.replay = dev_t.replay;
     t.inspect = dev_t.inspect;
     t.total =

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <filesystem>
 #include <functional>
+#include <map>
 
 #include "dialect/dialect.hpp"
 #include "migrate/dev.hpp"
@@ -175,6 +176,17 @@ schema::Realm LoadDir(Conn& dev, const Dir& dir) {
       dev, !NeedsNoTx(dir), [&] { Replay(dev, dir); }, &ignored);
 }
 
+namespace {
+std::map<std::string, ScriptSource, std::less<>>& ScriptSources() {
+  static std::map<std::string, ScriptSource, std::less<>> sources;
+  return sources;
+}
+}  // namespace
+
+void RegisterScriptSource(std::string scheme, ScriptSource source) {
+  ScriptSources()[std::move(scheme)] = std::move(source);
+}
+
 schema::Realm LoadState(std::string_view source, Conn* dev) {
   return LoadState(source, dev, nullptr);
 }
@@ -182,11 +194,29 @@ schema::Realm LoadState(std::string_view source, Conn* dev) {
 schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings) {
   DevTimings ignored;
   if (timings == nullptr) timings = &ignored;
-  if (source.starts_with("ent://")) {
-    throw InputError(fmt::format(
-        "source \"{}\": ent:// schemas are not supported by this build yet; give a database URL "
-        "or file://schema.sql",
-        source));
+  if (const size_t sep = source.find("://"); sep != std::string_view::npos) {
+    const auto handler = ScriptSources().find(source.substr(0, sep));
+    if (handler != ScriptSources().end()) {
+      if (dev == nullptr) {
+        throw InputError(fmt::format(
+            "source \"{}\" needs a dev database to be normalized on: pass --dev-url (e.g. "
+            "sqlite://:memory: or postgres://…/dev)",
+            source));
+      }
+      std::string script;
+      {
+        Timer timer(&timings->load);
+        script = handler->second(source.substr(sep + 3), dev->dialect());
+      }
+      return Normalize(
+          *dev, true, [&] { ExecScript(*dev, script, source); }, timings);
+    }
+    if (source.starts_with("ent://")) {
+      throw InputError(
+          fmt::format("source \"{}\": ent:// sources are served by strata's ent layer; call "
+                      "strata::ent::RegisterSources() before loading one",
+                      source));
+    }
   }
   if (!source.starts_with("file://")) {
     auto conn = Connect(source);

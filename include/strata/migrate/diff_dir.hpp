@@ -29,6 +29,7 @@ struct DiffDirOptions {
 
 // Wall time per phase, in milliseconds. Verification is counted in the phases it consists of.
 struct DiffDirTimings {
+  double load = 0;     // producing the desired state's SQL (ent:// schemas loaded)
   double replay = 0;   // executing the directory's files and the desired state's SQL
   double inspect = 0;  // reading schemas back from the dev database
   double diff = 0;     // diffing and planning

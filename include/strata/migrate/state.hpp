@@ -2,6 +2,7 @@
 // ("shadow") database that normalizes SQL through the server itself.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -42,10 +43,20 @@ std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool cou
 //   file://path.sql             a SQL file executed on `dev`, then inspected;
 //   file://dir                  a migration directory in one of the five formats (DetectDirFormat)
 //                               replayed on `dev` (its strata.sum verified when it has one), or
-//                               else a folder of .sql files executed in name order.
+//                               else a folder of .sql files executed in name order;
+//   <scheme>://location         a scheme registered with RegisterScriptSource (ent://dir once
+//                               strata::ent::RegisterSources() ran): its script executed on `dev`.
 // The dev database must be clean and is left clean (see LoadDir). `dev` may be null for database
 // sources; for the others a missing dev database is an InputError.
 schema::Realm LoadState(std::string_view source, Conn* dev);
+
+// A source scheme served by a layer above this one: turns the part of the source after
+// "<scheme>://" into the desired state as a SQL script for `dialect` (the dev database's), which
+// LoadState executes on the dev database and inspects like a file:// source. Throws InputError
+// for bad input.
+using ScriptSource = std::function<std::string(std::string_view location, Dialect dialect)>;
+// Registers (or replaces) the handler of `scheme` ("ent"). Not thread-safe: call at start-up.
+void RegisterScriptSource(std::string scheme, ScriptSource source);
 
 // Gives the unscoped PostgreSQL URLs among `sources` the search_path of the first scoped one, so
 // that every side of one comparison (the sources, and the dev database that normalizes file
