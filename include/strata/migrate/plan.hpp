@@ -34,6 +34,10 @@ struct Plan {
 struct PlanOptions {
   // Leave object names unqualified by their schema (set when both realms are scoped).
   bool unqualified = false;
+  // With `unqualified`: schemas whose objects keep their qualification all the same (PostgreSQL;
+  // entity schemas placed in a schema of their own), so that only the others are left to the
+  // search path.
+  std::vector<std::string> qualified_schemas;
   // Indentation for multi-line CREATE TABLE; empty writes each statement on one line.
   std::string indent;
 };

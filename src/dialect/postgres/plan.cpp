@@ -189,8 +189,15 @@ class Planner {
     phase.push_back({.sql = std::move(sql), .comment = migrate::Describe(*change_)});
   }
 
+  // Whether objects of `schema` are left to the search path.
+  bool Unqualified(const std::string& schema) const {
+    return options_.unqualified &&
+           std::find(options_.qualified_schemas.begin(), options_.qualified_schemas.end(),
+                     schema) == options_.qualified_schemas.end();
+  }
+
   std::string Name(const std::string& schema, const std::string& name) const {
-    if (options_.unqualified || schema.empty()) return QuoteIdent(name);
+    if (schema.empty() || Unqualified(schema)) return QuoteIdent(name);
     return QuoteIdent(schema) + "." + QuoteIdent(name);
   }
   std::string TableName(const schema::Table& t) const { return Name(t.schema, t.name); }
@@ -198,7 +205,7 @@ class Planner {
   // The column type as written in DDL. Unqualified plans leave out the table's schema in front of
   // enum types too ("public.mood" → "mood"), as format_type spells it plain or quoted.
   std::string TypeSql(const std::string& type, const std::string& schema) const {
-    if (options_.unqualified && !schema.empty()) {
+    if (!schema.empty() && Unqualified(schema)) {
       for (const std::string& prefix : {schema + ".", QuoteIdent(schema) + "."}) {
         if (type.starts_with(prefix)) return type.substr(prefix.size());
       }
@@ -248,10 +255,11 @@ class Planner {
   }
 
   // A reference to a table in another schema stays qualified in unqualified plans: only the
-  // table's own schema is left to the search_path.
+  // table's own schema is left to the search_path (or, for a table of a qualified schema, the
+  // schemas that are not).
   std::string ForeignKeySql(const schema::ForeignKey& fk, const schema::Table& t) const {
     const std::string ref =
-        options_.unqualified && !fk.ref_schema.empty() && fk.ref_schema != t.schema
+        Unqualified(t.schema) && !fk.ref_schema.empty() && fk.ref_schema != t.schema
             ? QuoteIdent(fk.ref_schema) + "." + QuoteIdent(fk.ref_table)
             : Name(fk.ref_schema, fk.ref_table);
     std::string sql =
