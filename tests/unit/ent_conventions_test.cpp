@@ -107,7 +107,8 @@ class Sample : public Schema {
 std::vector<SchemaDescriptor> Schemas() { return {DescribeSchema("Sample", Sample())}; }
 }  // namespace field_types
 
-// ---- custom_ids: string, UUID and int32 ids, referenced by foreign keys and join tables ------
+// ---- custom_ids: string, UUID, int32 and bigserial ids, referenced by foreign keys and join
+// tables
 
 namespace custom_ids {
 class Account : public Schema {
@@ -123,7 +124,13 @@ class Session : public Schema {
   Fields GetFields() const override { return {field::UUID("id").Default(NewUUID)}; }
   Edges GetEdges() const override {
     return {edge::From("account", "Account").Ref("sessions").Unique().Required(),
-            edge::To("tags", "Tag")};
+            edge::To("tags", "Tag"), edge::To("gadget", "Gadget").Unique()};
+  }
+};
+class Gadget : public Schema {
+ public:
+  Fields GetFields() const override {
+    return {field::Int64("id").SchemaType({{"postgres", "bigserial"}})};
   }
 };
 class Tag : public Schema {
@@ -133,7 +140,7 @@ class Tag : public Schema {
 };
 std::vector<SchemaDescriptor> Schemas() {
   return {DescribeSchema("Account", Account()), DescribeSchema("Session", Session()),
-          DescribeSchema("Tag", Tag())};
+          DescribeSchema("Tag", Tag()), DescribeSchema("Gadget", Gadget())};
 }
 }  // namespace custom_ids
 
