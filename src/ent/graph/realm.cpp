@@ -26,7 +26,7 @@ size_t NameLimit(Dialect d) { return d == Dialect::kPostgres ? 63 : 64; }
 
 std::string DefaultSchema(Dialect d) { return d == Dialect::kPostgres ? "public" : "main"; }
 
-// The PostgreSQL schema of an entity's tables: its entsql::Schema, or the default one.
+// The schema of an entity's tables: its entsql::Schema on PostgreSQL, else the default one.
 std::string SchemaOf(const std::string& annotated, Dialect d) {
   return d == Dialect::kPostgres && !annotated.empty() ? annotated : DefaultSchema(d);
 }
