@@ -2,7 +2,10 @@
 #include <fmt/format.h>
 
 #include "cli/cli.hpp"
+#include "ent/gen/describe.hpp"
 #include "ent/gen/scaffold.hpp"
+#include "ent/graph/graph.hpp"
+#include "ent/load/load.hpp"
 
 namespace strata::cli {
 
@@ -26,6 +29,13 @@ void AddEntCommands(CLI::App& app, Context&) {
       fmt::print("{}\n", path.string());
     }
   });
+
+  auto dir = std::make_shared<std::string>();
+  CLI::App* describe = app.add_subcommand(
+      "describe", "Print each entity of a schema folder: fields, edges, indexes and tables");
+  describe->add_option("dir", *dir, "Schema folder (e.g. ent/schema)")->required();
+  describe->callback(
+      [dir] { fmt::print("{}", ent::DescribeGraph(ent::BuildGraph(ent::LoadSchemas(*dir)))); });
 }
 
 }  // namespace strata::cli

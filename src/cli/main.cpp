@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "strata/ent/source.hpp"
 #include "strata/error.hpp"
 
 namespace strata::cli {
@@ -87,6 +88,7 @@ int main(int argc, char** argv) {
   AddSchemaCommands(app, ctx);
   AddMigrateCommands(app, ctx);
   AddEntCommands(app, ctx);
+  strata::ent::RegisterSources();
   if (argc == 1) {  // bare `strata`: the commands, one line each
     fmt::print(stderr, "{}", app.help());
     return 2;

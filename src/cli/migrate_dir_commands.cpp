@@ -70,7 +70,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
         "diff", "Write a new migration that takes the directory to the desired state");
     cmd->add_option("name", opts->name, "Name of the new migration (default: migration)");
     cmd->add_option("--to", opts->to,
-                    "Desired state: file://schema.sql, a database URL or file://DIR");
+                    "Desired state: file://schema.sql, ent://DIR, a database URL or file://DIR");
     cmd->add_option("--dev-url", opts->dev, "Clean dev database to replay and normalize on");
     AddDirFlags(*cmd, opts->dir);
     cmd->add_option("--indent", opts->indent,

@@ -44,7 +44,7 @@ std::unique_ptr<Conn> ConnectDev(const std::string& dev_url) {
 
 // --to and --dev-url, taken by the commands that bring a schema to the desired one.
 void AddDesiredFlags(CLI::App& cmd, std::string& to, std::string& dev) {
-  cmd.add_option("--to", to, "Desired state: database URL or file://schema.sql");
+  cmd.add_option("--to", to, "Desired state: database URL, file://schema.sql or ent://DIR");
   cmd.add_option("--dev-url", dev, "Clean dev database used to normalize file:// sources");
 }
 
@@ -146,7 +146,7 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Opts>();
     CLI::App* cmd = schema->add_subcommand(
         "diff", "Print the statements that turn the --from schema into the --to schema");
-    cmd->add_option("--from", opts->from, "Current state: database URL or file://schema.sql");
+    cmd->add_option("--from", opts->from, "Current state: database URL, file://schema.sql or ent://DIR");
     AddDesiredFlags(*cmd, opts->to, opts->dev);
     AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {

@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <fstream>
-#include <iostream>
 #include <memory>
 #include <thread>
 
@@ -521,67 +520,6 @@ TEST_F(EntLoad, LoadsWithAnInstalledStrata) {
   const std::vector<SchemaDescriptor> schemas = LoadSchemas(UserPetDir(), o);
   ASSERT_EQ(schemas.size(), 2u);
   EXPECT_EQ(schemas[1].name, "User");
-}
-
-// Timings for 300 generated entities (8 fields, 2 edges each): cold with one translation unit, one
-// per core, and warm. Run by scripts/ent-load-timings.
-TEST(EntLoadBench, DISABLED_ThreeHundredEntities) {
-  testing::TempDir root;
-  const int n = 300;
-  for (int i = 0; i < n; ++i) {
-    const std::string e = "E" + std::to_string(i);
-    const std::string next = "E" + std::to_string((i + 1) % n);
-    const std::string prev = "E" + std::to_string((i + n - 1) % n);
-    Write(root.path() / "schemas" / ("e" + std::to_string(i) + ".cpp"),
-          "#include <strata/ent/schema.hpp>\n\nusing namespace strata::ent;\n\nclass " + e +
-              " : public Schema {\n public:\n  Fields GetFields() const override {\n"
-              "    return {\n"
-              "        field::String(\"name\").NotEmpty(),\n"
-              "        field::String(\"email\").Unique(),\n"
-              "        field::Int(\"age\").Positive().Optional(),\n"
-              "        field::Bool(\"active\").Default(true),\n"
-              "        field::Float(\"score\").Min(0),\n"
-              "        field::Text(\"bio\").Optional(),\n"
-              "        field::Enum(\"status\").Values(\"active\", \"blocked\"),\n"
-              "        field::Time(\"created_at\"),\n"
-              "    };\n  }\n  Edges GetEdges() const override {\n    return {\n"
-              "        edge::To(\"next\", \"" +
-              next +
-              "\").Unique(),\n"
-              "        edge::From(\"prev\", \"" +
-              prev +
-              "\").Ref(\"next\").Unique(),\n"
-              "    };\n  }\n};\nSTRATA_SCHEMA(" +
-              e + ");\n");
-  }
-  auto report = [](const std::string& what, const LoadTimings& t) {
-    std::cout << what << ": total " << t.total_ms << " ms (compile " << t.compile_ms << ", run "
-              << t.run_ms << "), " << t.compiler_runs << " compiler runs"
-              << (t.cache_hit ? ", cache hit" : "") << "\n";
-  };
-  LoadOptions o;
-  o.cache_dir = root.path() / "cache";
-  const char* chunks = getenv("STRATA_ENT_BENCH_CHUNKS");  // e.g. "1 2 300"
-  std::string list = chunks ? chunks : "1 0";
-  for (size_t at = 0; at < list.size();) {
-    size_t end = list.find(' ', at);
-    if (end == std::string::npos) end = list.size();
-    LoadOptions cold = o;
-    cold.use_cache = false;
-    cold.chunks = static_cast<unsigned>(std::stoul(list.substr(at, end - at)));
-    LoadTimings t;
-    EXPECT_EQ(LoadSchemas(root.path() / "schemas", cold, &t).size(), static_cast<size_t>(n));
-    report("cold, chunks=" + std::to_string(cold.chunks) + " (0: one per core)", t);
-    at = end + 1;
-  }
-  LoadTimings t;
-  LoadSchemas(root.path() / "schemas", o, &t);
-  report("cold, filling the cache", t);
-  for (int i = 0; i < 3; ++i) {
-    LoadSchemas(root.path() / "schemas", o, &t);
-    report("warm", t);
-    EXPECT_TRUE(t.cache_hit);
-  }
 }
 
 }  // namespace

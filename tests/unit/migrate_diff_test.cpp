@@ -460,11 +460,12 @@ TEST(MigrateDiffExtensions, ExtensionDroppedFromTheDesiredStateStaysWithAWarning
 TEST(CommandDocs, HelpMatchesDocs) {
   for (const char* command : {"schema inspect", "schema diff", "schema apply", "schema clean",
                               "migrate diff", "migrate new", "migrate hash", "migrate validate",
-                              "migrate apply", "migrate down", "migrate status", "migrate set"}) {
+                              "migrate apply", "migrate down", "migrate status", "migrate set",
+                              "new", "describe"}) {
     std::string help;
     ASSERT_EQ(RunCommand(std::string(STRATA_CLI) + " " + command + " --help", &help), 0);
     std::string page = command;
-    page[page.find(' ')] = '-';
+    if (page.find(' ') != std::string::npos) page[page.find(' ')] = '-';
     const std::string doc = ReadText(fs::path(STRATA_SOURCE_DIR) / "docs" / (page + ".md"));
     EXPECT_THAT(doc, HasSubstr(help))
         << "docs/" << page << ".md must hold the output of `strata " << command << " --help`";

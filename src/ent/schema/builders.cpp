@@ -70,7 +70,7 @@ Value Zero(const Value& like) {
 namespace detail {
 
 Validator MinLenValidator(std::size_t n) {
-  return {n == 1 ? "not_empty" : "min_len", std::to_string(n), [n](const Value& v) {
+  return {n == 1 ? "not_empty" : "min_len", n == 1 ? "" : std::to_string(n), [n](const Value& v) {
             if (Length(v) < n) {
               throw std::invalid_argument(n == 1 ? "must not be empty"
                                                  : "shorter than " + std::to_string(n) + " bytes");
