@@ -520,6 +520,19 @@ TEST_F(EntLoad, LoadsWithAnInstalledStrata) {
   const std::vector<SchemaDescriptor> schemas = LoadSchemas(UserPetDir(), o);
   ASSERT_EQ(schemas.size(), 2u);
   EXPECT_EQ(schemas[1].name, "User");
+  // The installed binary finds its own headers and library, with no help, and migrates from it.
+  const std::string strata = "cd '" + Root().string() + "' && env -u STRATA_ENT_INCLUDE_DIR " +
+                             "-u STRATA_ENT_LIB STRATA_CACHE_DIR='" + (Root() / "icache").string() +
+                             "' '" + (prefix / "bin" / "strata").string() + "' ";
+  ASSERT_EQ(testing::RunCommand(strata + "describe '" + UserPetDir().string() + "'", &output), 0)
+      << output;
+  EXPECT_THAT(output, HasSubstr("User (table users)"));
+  ASSERT_EQ(testing::RunCommand(strata + "migrate diff init --dir file://installed --to 'ent://" +
+                                    UserPetDir().string() + "' --dev-url sqlite://:memory:",
+                                &output),
+            0)
+      << output;
+  EXPECT_THAT(output, HasSubstr("_init.up.sql"));
 }
 
 }  // namespace
