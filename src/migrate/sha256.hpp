@@ -28,6 +28,9 @@ class Sha256 {
   std::uint64_t length_ = 0;  // bytes written in total
 };
 
+// Lower-case hexadecimal, two digits a byte (cache keys, ent's MD5 name suffixes).
+std::string Hex(const std::uint8_t* bytes, std::size_t size);
+
 // Standard base64 (RFC 4648 §4, with padding).
 std::string Base64(std::string_view bytes);
 std::string Base64(const Sha256::Digest& digest);

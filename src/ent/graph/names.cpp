@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "migrate/sha256.hpp"
+
 namespace strata::ent {
 
 namespace {
@@ -381,13 +383,8 @@ std::string TableName(std::string_view type) { return Snake(Pluralize(type)); }
 std::string Md5Hex(std::string_view data) {
   Md5 md5;
   md5.Update(data);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::uint8_t b : md5.Final()) {
-    out += kHex[b >> 4];
-    out += kHex[b & 0xf];
-  }
-  return out;
+  const auto digest = md5.Final();
+  return migrate::Hex(digest.data(), digest.size());
 }
 
 std::string ShortenName(std::string_view name, std::size_t limit) {

@@ -110,13 +110,8 @@ class KeyHash {
     Add(std::to_string(stamp->size) + " " + std::to_string(stamp->mtime_ns));
   }
   std::string Hex() const {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string hex;
-    for (std::uint8_t b : sha_.Sum()) {
-      hex += kDigits[b >> 4];
-      hex += kDigits[b & 15];
-    }
-    return hex;
+    const migrate::Sha256::Digest digest = sha_.Sum();
+    return migrate::Hex(digest.data(), digest.size());
   }
 
  private:
