@@ -34,6 +34,11 @@ std::string FormatScript(const std::vector<Statement>& statements) {
   const std::string* last_comment = nullptr;
   for (const Statement& st : statements) {
     if (!st.comment.empty() && (last_comment == nullptr || *last_comment != st.comment)) {
+      // A line break would end the comment and make the rest of it a statement: descriptions
+      // escape what names hold (Describe), so one here is a bug, never something to write.
+      if (st.comment.find_first_of("\r\n") != std::string::npos) {
+        throw Error("internal error: a plan comment spans lines: " + st.comment.substr(0, 80));
+      }
       out += "-- " + st.comment + "\n";
     }
     last_comment = &st.comment;

@@ -312,33 +312,49 @@ struct ChangeReverser {
   }
 };
 
-std::string TableName(const Table& t) {
-  if (t.schema.empty() || t.schema == "public" || t.schema == "main") {
-    return fmt::format("\"{}\"", t.name);
+// A name as descriptions show it: double-quoted with inner quotes doubled, and control
+// characters as \xHH, so that whatever a name holds, a description stays one line and the name's
+// end is unambiguous (descriptions become `--` comment lines in migration files).
+std::string Shown(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"') {
+      out += "\"\"";
+    } else if (u < 0x20 || u == 0x7f) {
+      out += fmt::format("\\x{:02x}", u);
+    } else {
+      out += c;
+    }
   }
-  return fmt::format("\"{}\".\"{}\"", t.schema, t.name);
+  return out + "\"";
+}
+
+std::string TableName(const Table& t) {
+  if (t.schema.empty() || t.schema == "public" || t.schema == "main") return Shown(t.name);
+  return Shown(t.schema) + "." + Shown(t.name);
 }
 
 std::string EnumName(const Enum& e) {
-  if (e.schema.empty() || e.schema == "public") return fmt::format("\"{}\"", e.name);
-  return fmt::format("\"{}\".\"{}\"", e.schema, e.name);
+  if (e.schema.empty() || e.schema == "public") return Shown(e.name);
+  return Shown(e.schema) + "." + Shown(e.name);
 }
 
 struct Describer {
   std::string operator()(const AddSchema& c) const {
-    return fmt::format("add new schema named \"{}\"", c.schema.name);
+    return fmt::format("add new schema named {}", Shown(c.schema.name));
   }
   std::string operator()(const DropSchema& c) const {
-    return fmt::format("drop schema named \"{}\"", c.schema.name);
+    return fmt::format("drop schema named {}", Shown(c.schema.name));
   }
   std::string operator()(const ModifySchemaComment& c) const {
-    return fmt::format("set comment to schema: \"{}\"", c.schema);
+    return fmt::format("set comment to schema: {}", Shown(c.schema));
   }
   std::string operator()(const AddExtension& c) const {
-    return fmt::format("create extension \"{}\"", c.extension.name);
+    return fmt::format("create extension {}", Shown(c.extension.name));
   }
   std::string operator()(const DropExtension& c) const {
-    return fmt::format("drop extension \"{}\"", c.extension.name);
+    return fmt::format("drop extension {}", Shown(c.extension.name));
   }
   std::string operator()(const AddEnum& c) const {
     return fmt::format("create enum type {}", EnumName(c.type));
