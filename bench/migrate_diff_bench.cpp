@@ -187,7 +187,7 @@ void Summarize(const MedianReporter& reporter) {
   }
   const double total = reporter.MedianMs("MigrateDiff/500");
   fmt::print(
-      "  peers (DESIGN.md §6; not run by this benchmark) took 1,300-11,500 ms on 500 tables: {}\n",
+      "  peers (tried here, not run by this benchmark) took 1,300-11,500 ms on 500 tables: {}\n",
       total > 0 && total < 1300 ? "faster than every one" : "NOT faster than every one");
   Connect(AdminUrl())->Exec("DROP DATABASE IF EXISTS strata_bench_dev WITH (FORCE)");
   fs::remove_all(g_root);

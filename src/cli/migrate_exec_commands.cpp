@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -77,9 +78,11 @@ std::chrono::milliseconds ParseDuration(const std::string& text) {
                        : unit == "m"                 ? 6e4
                        : unit == "h"                 ? 3.6e6
                                                      : -1;
-  if (end == 0 || scale < 0 || value < 0) {
-    throw UsageError(
-        fmt::format("--lock-timeout {}: give a duration such as 500ms, 60s or 2m", text));
+  // At most a week: "inf", "nan" and "1e300h" are not durations (and would overflow the cast).
+  constexpr double kMaxMs = 7 * 24 * 3.6e6;
+  if (end == 0 || scale < 0 || !std::isfinite(value) || value < 0 || value * scale > kMaxMs) {
+    throw UsageError(fmt::format(
+        "--lock-timeout {}: give a duration such as 500ms, 60s or 2m (at most a week)", text));
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(value * scale));
 }

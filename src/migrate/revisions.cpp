@@ -21,7 +21,22 @@ const std::optional<std::string>& Cell(const Row& row, size_t col) {
   return col < row.size() ? row[col] : kNull;
 }
 
-int ToInt(const std::optional<std::string>& v) { return v ? std::stoi(*v) : 0; }
+// A number read from a tracking table, 0 for NULL. The tables can be edited by hand (and SQLite
+// stores text in an INTEGER column), so anything else is an InputError naming where it was found.
+std::int64_t ToNumber(const std::optional<std::string>& v, std::string_view table,
+                      std::string_view column) {
+  if (!v) return 0;
+  std::int64_t n = 0;
+  const char* end = v->data() + v->size();
+  const auto [ptr, ec] = std::from_chars(v->data(), end, n);
+  if (ec != std::errc() || ptr != end) {
+    throw InputError(fmt::format(
+        "{} holds \"{}\" in column {}, where a whole number belongs: the table was edited by "
+        "hand; correct the row, or repair the tracking with `strata migrate set VERSION`",
+        table, *v, column));
+  }
+  return n;
+}
 
 bool ToBool(const std::optional<std::string>& v) {
   return v && (*v == "t" || *v == "true" || *v == "1" || *v == "TRUE");
@@ -97,12 +112,12 @@ void Tracking::Load() {
     revisions_table_ = kRevisionsTable;
     // Unquoted when it needs no quotes, as golang-migrate's sqlite3 driver writes it: SQLite keeps
     // the CREATE TABLE text, and a database that golang-migrate set up is then the same.
-    const bool plain =
-        !golang_name_.empty() && !std::isdigit(static_cast<unsigned char>(golang_name_[0])) &&
-        std::all_of(golang_name_.begin(), golang_name_.end(), [](char c) {
-          return c == '_' || std::islower(static_cast<unsigned char>(c)) ||
-                 std::isdigit(static_cast<unsigned char>(c));
-        });
+    const bool plain = !golang_name_.empty() &&
+                       !std::isdigit(static_cast<unsigned char>(golang_name_[0])) &&
+                       std::all_of(golang_name_.begin(), golang_name_.end(), [](char c) {
+                         return c == '_' || std::islower(static_cast<unsigned char>(c)) ||
+                                std::isdigit(static_cast<unsigned char>(c));
+                       });
     golang_table_ = plain ? golang_name_ : QuoteIdent(golang_name_);
     for (const Row& r : conn_
                             .Query("SELECT name FROM sqlite_master WHERE type = 'table' AND "
@@ -126,10 +141,12 @@ void Tracking::Load() {
       r.version = Cell(row, 0).value_or("");
       r.description = Cell(row, 1).value_or("");
       r.kind = Cell(row, 2).value_or("");
-      r.applied = ToInt(Cell(row, 3));
-      r.total = ToInt(Cell(row, 4));
+      r.applied = static_cast<int>(ToNumber(Cell(row, 3), revisions_table_, "applied"));
+      r.total = static_cast<int>(ToNumber(Cell(row, 4), revisions_table_, "total"));
       r.executed_at = Cell(row, 5).value_or("");
-      if (const auto& ms = Cell(row, 6)) r.execution_ms = std::stoll(*ms);
+      if (const auto& ms = Cell(row, 6)) {
+        r.execution_ms = ToNumber(ms, revisions_table_, "execution_time");
+      }
       r.error = Cell(row, 7);
       r.error_stmt = Cell(row, 8);
       r.hash = Cell(row, 9).value_or("");
@@ -147,7 +164,7 @@ void Tracking::Load() {
     const Rows rows = conn_.Query("SELECT version, dirty FROM " + golang_table_);
     golang_rows_ = static_cast<int>(rows.rows.size());
     if (!rows.rows.empty()) {
-      golang_ = GolangVersion{std::stoll(Cell(rows.rows[0], 0).value_or("0")),
+      golang_ = GolangVersion{ToNumber(Cell(rows.rows[0], 0), golang_table_, "version"),
                               ToBool(Cell(rows.rows[0], 1))};
     }
   }

@@ -163,7 +163,7 @@ TEST_F(EntLoad, WithoutTheCacheItCompilesEveryTime) {
 // A compiler wrapper that counts its runs: the cache must spare them.
 TEST_F(EntLoad, CacheMissesOnEditedFilesAndIncludedHeaders) {
   const fs::path dir = Root() / "edited" / "schemas";
-  const fs::path header = Root() / "edited" / "shared" / "names.hpp";
+  const fs::path header = Root() / "edited" / "common" / "names.hpp";
   const fs::path count = Root() / "edited" / "count";
   const fs::path wrapper = Root() / "edited" / "counting-c++";
   std::string exec;
@@ -173,7 +173,7 @@ TEST_F(EntLoad, CacheMissesOnEditedFilesAndIncludedHeaders) {
   Write(header, "#define PET_FIELD \"name\"\n");
   SetOldTime(header, 0);
   Write(dir / "user.cpp", SchemaFile("User", "\"name\""));
-  Write(dir / "pet.cpp", SchemaFile("Pet", "PET_FIELD", "#include \"../shared/names.hpp\""));
+  Write(dir / "pet.cpp", SchemaFile("Pet", "PET_FIELD", "#include \"../common/names.hpp\""));
   LoadOptions o = Options();
   o.compiler = wrapper.string();
   auto runs = [&] {

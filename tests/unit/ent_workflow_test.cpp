@@ -218,6 +218,17 @@ TEST_P(EntWorkflow, NewEditDiffApplyAndEvolve) {
   EXPECT_THAT(last.output, HasSubstr("in sync"));
 }
 
+// ent:// is a source like any other: declarative apply and diff take it too.
+TEST_P(EntWorkflow, SchemaApplyAndDiffTakeEntSources) {
+  const std::string flags = " --to ent://ent/schema --dev-url " + Q(dev_.url());
+  const CliResult apply = Run("schema apply --auto-approve --url " + Q(target_.url()) + flags);
+  ASSERT_EQ(apply.status, 0) << apply.output;
+  EXPECT_THAT(apply.output, HasSubstr("pets_users_pets"));
+  const CliResult diff = Run("schema diff --from " + Q(target_.url()) + flags);
+  EXPECT_EQ(diff.status, 0) << diff.output;
+  EXPECT_THAT(diff.output, HasSubstr("Schemas are synced"));
+}
+
 TEST_P(EntWorkflow, InvalidSchemasAreRejectedWithNothingWritten) {
   Write(schema_ / "pet.cpp", PetSchema("field::String(\"name\"), field::Int(\"name\")"));
   Write(schema_ / "user.cpp", UserSchema(kUserFields, ", edge::To(\"cars\", \"Car\")"));

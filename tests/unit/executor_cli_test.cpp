@@ -176,6 +176,11 @@ TEST_P(ExecutorCliTest, UsageErrorsExitTwo) {
   WriteMigrations(dir_.path(), Logging(1));
   EXPECT_EQ(Strata("migrate apply --tx-mode sometimes " + Flags()).status, 2);
   EXPECT_EQ(Strata("migrate apply --lock-timeout soon " + Flags()).status, 2);
+  for (const char* bad : {"inf", "nan", "1e300h", "-1s", "8d"}) {
+    const CliResult r = Strata(std::string("migrate apply --lock-timeout ") + bad + " " + Flags());
+    EXPECT_EQ(r.status, 2) << bad << ": " << r.output;
+    EXPECT_THAT(r.output, HasSubstr("--lock-timeout")) << bad;
+  }
   EXPECT_EQ(Strata("migrate apply --dir " + Q(Dir())).status, 2) << "no --url";
 }
 
