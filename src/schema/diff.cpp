@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "strata/driver.hpp"
 #include "strata/migrate/changes.hpp"
 
 namespace strata::migrate {
@@ -191,6 +192,81 @@ void RebindForeignKeys(const Realm& from, const Realm& to, std::vector<Change>& 
   }
 }
 
+// PostgreSQL's built-in types whose names format_type prints as they are (it spells integer,
+// boolean, timestamp… its own way, and those are keywords, which an enum type's name would have
+// quoted). An enum type of such a name is shadowed by pg_catalog's on any search_path, so the
+// server prints it qualified, and a bare spelling of the name is the built-in type.
+constexpr std::string_view kBuiltinTypeNames =
+    "|text|uuid|json|jsonb|jsonpath|xml|bytea|date|money|inet|cidr|macaddr|macaddr8|point|line"
+    "|lseg|box|path|polygon|circle|tsvector|tsquery|name|char|oid|xid|xid8|cid|tid|regclass"
+    "|regtype|regproc|regprocedure|regoper|regoperator|regnamespace|regrole|regconfig"
+    "|regdictionary|int4range|int8range|numrange|tsrange|tstzrange|daterange|int4multirange"
+    "|int8multirange|nummultirange|tsmultirange|tstzmultirange|datemultirange|pg_lsn"
+    "|pg_snapshot|txid_snapshot|refcursor|aclitem|int2vector|oidvector|record|";
+
+// The ways the server's deparsers may write identifier `name`: double-quoted, or bare when it is a
+// plain lower-case name (quote_identifier quotes keywords too; the quoted form covers them).
+std::vector<std::string> IdentSpellings(const std::string& name) {
+  std::vector<std::string> out = {QuoteIdent(name)};
+  const bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+                     });
+  if (plain) out.push_back(name);
+  return out;
+}
+
+// Whether a column type as inspected (format_type's spelling) is enum type `e` or an array of it.
+// Types are qualified unless their schema is on the search_path, which only a scoped inspection
+// sets: there the bare name stands for the enum type, unless it names a built-in type.
+bool IsOfEnum(std::string_view type, const Enum& e) {
+  while (type.ends_with("[]")) type.remove_suffix(2);
+  for (const std::string& name : IdentSpellings(e.name)) {
+    if (type == name) {
+      return kBuiltinTypeNames.find("|" + e.name + "|") == std::string_view::npos;
+    }
+    for (const std::string& schema : IdentSpellings(e.schema)) {
+      if (type == schema + "." + name) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::string> ColumnsOfEnum(const Table& table, const Enum& e) {
+  std::vector<std::string> out;
+  for (const Column& c : table.columns) {
+    if (IsOfEnum(c.type, e)) out.push_back(c.name);
+  }
+  return out;
+}
+
+// Fills in the tables and names of `m` (see ModifyEnum) from the aligned realms.
+void DescribeEnumUse(const Realm& from, const Realm& to, ModifyEnum& m) {
+  for (const Schema& fs : from.schemas) {
+    const Schema* ts = to.FindSchema(fs.name);
+    if (ts == nullptr) continue;
+    for (const Table& ft : fs.tables) {
+      const Table* tt = ts->FindTable(ft.name);
+      if (tt == nullptr) continue;
+      std::vector<std::string> from_columns = ColumnsOfEnum(ft, m.from);
+      std::vector<std::string> to_columns = ColumnsOfEnum(*tt, m.to);
+      if (from_columns.empty() && to_columns.empty()) continue;
+      m.tables.push_back({ft, *tt, std::move(from_columns), std::move(to_columns)});
+    }
+  }
+  for (const Realm* realm : {&from, &to}) {
+    if (const Schema* s = realm->FindSchema(m.from.schema)) {
+      for (const Table& t : s->tables) m.names.push_back(t.name);
+      for (const Enum& e : s->enums) m.names.push_back(e.name);
+    }
+    for (const Unsupported& u : realm->unsupported) {
+      if (u.schema == m.from.schema) m.names.push_back(u.name);
+    }
+  }
+  std::sort(m.names.begin(), m.names.end());
+  m.names.erase(std::unique(m.names.begin(), m.names.end()), m.names.end());
+}
+
 }  // namespace
 
 std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOptions& options) {
@@ -219,7 +295,9 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
       if (te == nullptr) {
         out.push_back(DropEnum{e});
       } else if (!(*te == e)) {
-        out.push_back(ModifyEnum{e, *te});
+        ModifyEnum modify{e, *te};
+        DescribeEnumUse(from, to, modify);
+        out.push_back(std::move(modify));
       }
     }
     for (const Enum& e : t->enums) {
@@ -300,7 +378,13 @@ struct ChangeReverser {
   }
   Change operator()(const AddEnum& c) const { return DropEnum{c.type}; }
   Change operator()(const DropEnum& c) const { return AddEnum{c.type}; }
-  Change operator()(const ModifyEnum& c) const { return ModifyEnum{c.to, c.from}; }
+  Change operator()(const ModifyEnum& c) const {
+    ModifyEnum r{c.to, c.from, {}, c.names};
+    for (const EnumTable& t : c.tables) {
+      r.tables.push_back({t.to, t.from, t.to_columns, t.from_columns});
+    }
+    return r;
+  }
   Change operator()(const AddTable& c) const { return DropTable{c.table}; }
   Change operator()(const DropTable& c) const { return AddTable{c.table}; }
   Change operator()(const ModifyTable& c) const {

@@ -100,6 +100,73 @@ TEST(DiffTest, SchemasAndEnums) {
   EXPECT_EQ(Describe(changes[3]), "create \"billing\".\"invoices\" table");
 }
 
+// A changed enum type carries the tables on both sides with a column of it (format_type's
+// spellings: qualified, quoted, arrays; bare in a scoped realm unless a built-in type has the
+// name) and the names its schema uses, for a planner that re-creates the type.
+TEST(DiffTest, ModifiedEnumsCarryTheirTablesAndTheNamesInUse) {
+  auto with = [](Enum e, std::vector<Table> tables, std::vector<Unsupported> unsupported) {
+    Realm r = RealmOf(std::move(tables), {std::move(e)});
+    r.unsupported = std::move(unsupported);
+    return r;
+  };
+  const Enum mood{.schema = "public", .name = "mood", .values = {"a", "b"}};
+  Enum fewer = mood;
+  fewer.values = {"a"};
+  Table plain{
+      .schema = "public", .name = "plain", .columns = {{.name = "m", .type = "public.mood"}}};
+  Table quoted{
+      .schema = "public",
+      .name = "quoted",
+      .columns = {{.name = "ms", .type = "\"public\".mood[]"}, {.name = "t", .type = "text"}}};
+  Table other{
+      .schema = "public", .name = "other", .columns = {{.name = "m", .type = "public.moods"}}};
+  Table later = plain;  // uses the type in `to` only
+  later.name = "later";
+  Table later_from = later;
+  later_from.columns[0].type = "text";
+  Table gone = plain;  // dropped: the rebuild comes after it
+  gone.name = "gone";
+  const auto changes =
+      Diff(with(mood, {gone, later_from, other, plain, quoted}, {{"view", "public", "v"}}),
+           with(fewer, {later, other, plain, quoted}, {}));
+  ASSERT_FALSE(changes.empty());
+  const auto& m = std::get<ModifyEnum>(changes[0]);
+  ASSERT_EQ(m.tables.size(), 3u);
+  EXPECT_EQ(m.tables[0].from.name, "later");
+  EXPECT_TRUE(m.tables[0].from_columns.empty());
+  EXPECT_EQ(m.tables[0].to_columns, std::vector<std::string>{"m"});
+  EXPECT_EQ(m.tables[1].from.name, "plain");
+  EXPECT_EQ(m.tables[2].from_columns, std::vector<std::string>{"ms"});
+  EXPECT_EQ(m.names,
+            (std::vector<std::string>{"gone", "later", "mood", "other", "plain", "quoted", "v"}));
+  const std::vector<Change> reverse = Reverse({m});
+  const auto& r = std::get<ModifyEnum>(reverse[0]);
+  EXPECT_EQ(r.to.values, mood.values);
+  EXPECT_EQ(r.tables[0].from_columns, std::vector<std::string>{"m"});
+  EXPECT_TRUE(r.tables[0].to_columns.empty());
+  EXPECT_EQ(r.tables[0].from.columns[0].type, "public.mood");
+
+  // Scoped: the bare name is the type, but not when it names a built-in type (which shadows it).
+  for (const std::string name : {"mood", "text"}) {
+    Enum e{.schema = "public", .name = name, .values = {"a", "b"}};
+    Enum f = e;
+    f.values = {"b", "a"};
+    Table t{.schema = "public",
+            .name = "t",
+            .columns = {{.name = "bare", .type = name},
+                        {.name = "q", .type = "public." + name + "[]"}}};
+    Realm from = with(e, {t}, {});
+    Realm to = with(f, {t}, {});
+    from.scoped = to.scoped = true;
+    const auto scoped = Diff(from, to);
+    ASSERT_EQ(scoped.size(), 1u);
+    ASSERT_EQ(std::get<ModifyEnum>(scoped[0]).tables.size(), 1u);
+    const std::vector<std::string> expected =
+        name == "text" ? std::vector<std::string>{"q"} : std::vector<std::string>{"bare", "q"};
+    EXPECT_EQ(std::get<ModifyEnum>(scoped[0]).tables[0].from_columns, expected) << name;
+  }
+}
+
 TEST(DiffTest, ScopedRealmsCompareWhateverTheSchemaName) {
   Realm a = RealmOf({Users()});
   a.scoped = true;

@@ -1,15 +1,20 @@
 // The PostgreSQL planner: statement order for dependencies (cyclic foreign keys, dropped tables
-// referenced by others), enum value additions, rendering options; and migrations between two
-// states applied on a real server with rows present, checked by inspecting the result and by
-// applying the reverse plan.
+// referenced by others), enum value additions, enum types re-created to remove or reorder values,
+// rendering options; and migrations between two states applied on a real server with rows present,
+// checked by inspecting the result and by applying the reverse plan.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "strata/driver.hpp"
 #include "strata/error.hpp"
+#include "strata/migrate/diff_dir.hpp"
+#include "strata/migrate/dir.hpp"
+#include "strata/migrate/executor.hpp"
 #include "strata/migrate/plan.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/databases.hpp"
@@ -125,9 +130,11 @@ TEST(PostgresPlanTest, EnumValuesAreAddedWhereTheyBelong) {
                           R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'f')"));
   EXPECT_TRUE(std::none_of(plan.statements.begin(), plan.statements.end(),
                            [](const auto& st) { return st.no_tx; }));
-  EXPECT_TRUE(plan.reverse.empty());
-  ASSERT_EQ(plan.irreversible.size(), 1u);
-  EXPECT_THAT(plan.irreversible[0], HasSubstr("cannot be removed or reordered"));
+  // Removing the values again re-creates the type (no column uses it here).
+  EXPECT_THAT(Sqls(plan.reverse), ElementsAre(R"(CREATE TYPE "public"."e_new" AS ENUM ('b', 'd'))",
+                                              R"(DROP TYPE "public"."e")",
+                                              R"(ALTER TYPE "public"."e_new" RENAME TO "e")"));
+  EXPECT_TRUE(plan.irreversible.empty());
 }
 
 // A new value cannot be used in the transaction that adds it: its ADD VALUE runs on its own.
@@ -145,17 +152,149 @@ TEST(PostgresPlanTest, EnumValuesUsedByThePlanAreAddedOutsideTheTransaction) {
   EXPECT_FALSE(plan.statements[2].no_tx);
 }
 
-TEST(PostgresPlanTest, RemovingEnumValuesIsRefusedWithAWayOut) {
-  const schema::Enum from{.schema = "public", .name = "e", .values = {"a", "b"}};
+// A table using enum type public.e (values a, b, c) as every rebuild test has it: a column with a
+// default, an array column, a check and a partial index comparing with values, an index on the
+// column (which the conversion carries over by itself).
+Table EnumTable() {
+  Table t = MakeTable("t");
+  t.columns.push_back(
+      Column{.name = "m", .type = "public.e", .nullable = false, .default_expr = "'a'::public.e"});
+  t.columns.push_back(Column{.name = "ms", .type = "public.e[]"});
+  t.checks.push_back(schema::Check{.name = "t_m", .expr = "(m <> 'c'::public.e)"});
+  t.indexes.push_back(schema::Index{.name = "t_by_m", .parts = {{.column = "m"}}});
+  t.indexes.push_back(schema::Index{.name = "t_p",
+                                    .parts = {{.column = "id"}},
+                                    .where = "(m <> 'a'::public.e)",
+                                    .comment = "partial"});
+  return t;
+}
+
+migrate::ModifyEnum EnumChange(std::vector<std::string> to_values, Table from, Table to) {
+  const schema::Enum e{.schema = "public", .name = "e", .values = {"a", "b", "c"}};
+  schema::Enum changed = e;
+  changed.values = std::move(to_values);
+  return migrate::ModifyEnum{.from = e,
+                             .to = changed,
+                             .tables = {{std::move(from), std::move(to), {"m", "ms"}, {"m", "ms"}}},
+                             .names = {"e", "e_new", "t"}};
+}
+
+// Values removed and reordered: a check per converted column first, then the new type under a
+// free name, the conversion with the default dropped and the dependents that cannot follow
+// dropped, the old type dropped and its name taken, and everything put back.
+TEST(PostgresPlanTest, RemovingOrReorderingEnumValuesRecreatesTheType) {
+  const auto plan =
+      migrate::PlanChanges(Dialect::kPostgres, {EnumChange({"c", "a"}, EnumTable(), EnumTable())});
+  EXPECT_THAT(
+      Sqls(plan.statements),
+      ElementsAre(
+          R"(DO $strata$DECLARE held text; BEGIN SELECT r."m"::text INTO held FROM "public"."t" AS r WHERE r."m"::text IN ('b') LIMIT 1; IF held IS NOT NULL THEN RAISE EXCEPTION USING MESSAGE = 'enum type "public"."e" loses value ' || quote_literal(held) || ', which column "public"."t"."m" still holds', HINT = 'update or delete those rows first, or keep the value in the type'; END IF; END$strata$)",
+          R"(DO $strata$DECLARE held text; BEGIN SELECT a.v INTO held FROM "public"."t" AS r, unnest(r."ms"::text[]) AS a(v) WHERE a.v IN ('b') LIMIT 1; IF held IS NOT NULL THEN RAISE EXCEPTION USING MESSAGE = 'enum type "public"."e" loses value ' || quote_literal(held) || ', which column "public"."t"."ms" still holds', HINT = 'update or delete those rows first, or keep the value in the type'; END IF; END$strata$)",
+          R"(CREATE TYPE "public"."e_new2" AS ENUM ('c', 'a'))", R"(DROP INDEX "public"."t_p")",
+          R"(ALTER TABLE "public"."t" DROP CONSTRAINT "t_m", ALTER COLUMN "m" DROP DEFAULT, ALTER COLUMN "m" TYPE "public"."e_new2" USING "m"::text::"public"."e_new2", ALTER COLUMN "ms" TYPE "public"."e_new2"[] USING "ms"::text[]::"public"."e_new2"[])",
+          R"(DROP TYPE "public"."e")", R"(ALTER TYPE "public"."e_new2" RENAME TO "e")",
+          R"(ALTER TABLE "public"."t" ALTER COLUMN "m" SET DEFAULT 'a'::public.e, ADD CONSTRAINT "t_m" CHECK ((m <> 'c'::public.e)))",
+          R"(CREATE INDEX "t_p" ON "public"."t" ("id") WHERE (m <> 'a'::public.e))",
+          R"(COMMENT ON INDEX "public"."t_p" IS 'partial')"));
+  EXPECT_TRUE(std::none_of(plan.statements.begin(), plan.statements.end(),
+                           [](const auto& st) { return st.no_tx; }));
+  // Back to a, b, c: a reorder and an addition, which re-creates the type too; nothing to check.
+  ASSERT_FALSE(plan.reverse.empty());
+  EXPECT_EQ(plan.reverse[0].sql, R"(CREATE TYPE "public"."e_new2" AS ENUM ('a', 'b', 'c'))");
+  EXPECT_TRUE(plan.irreversible.empty());
+}
+
+// What the table's own changes alter or drop is dropped once, by the rebuild, and comes back in
+// its new form only: the check is dropped, the partial index changes, a default changes.
+TEST(PostgresPlanTest, DependentsTheTableChangesAlterAreDroppedOnce) {
+  const schema::Enum e{.schema = "public", .name = "e", .values = {"a", "b", "c"}};
+  schema::Enum changed = e;
+  changed.values = {"a", "c"};
+  const Table from = EnumTable();
+  Table to = from;
+  to.checks.clear();
+  to.indexes[1].where = "(m <> 'c'::public.e)";
+  to.columns[2].default_expr = "'c'::public.e";
+  const schema::Realm before{.schemas = {{.name = "public", .tables = {from}, .enums = {e}}}};
+  const schema::Realm after{.schemas = {{.name = "public", .tables = {to}, .enums = {changed}}}};
+  const auto plan = migrate::PlanChanges(Dialect::kPostgres, migrate::Diff(before, after));
+  std::string all;
+  for (const auto& st : plan.statements) all += st.sql + ";\n";
+  auto count = [&](std::string_view what) {
+    size_t n = 0;
+    for (size_t at = all.find(what); at != std::string::npos; at = all.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count(R"(DROP CONSTRAINT "t_m")"), 1u) << all;
+  EXPECT_EQ(count(R"(ADD CONSTRAINT "t_m")"), 0u) << all;
+  EXPECT_EQ(count(R"(DROP INDEX "public"."t_p")"), 1u) << all;
+  EXPECT_EQ(count(R"(CREATE INDEX "t_p")"), 1u) << all;
+  EXPECT_EQ(count(R"(WHERE (m <> 'c'::public.e))"), 1u) << all;
+  EXPECT_EQ(count(R"("m" SET DEFAULT 'a'::public.e)"), 0u) << all;
+  EXPECT_EQ(count(R"("m" SET DEFAULT 'c'::public.e)"), 1u) << all;
+}
+
+// The new type's name is one the schema does not use, in 63 bytes without cutting a character.
+TEST(PostgresPlanTest, TheNewTypesNameIsFreeAndFits) {
+  const std::string name = std::string(58, 'a') + "\xc3\xa9\xc3\xa9";  // 62 bytes
+  const schema::Enum from{.schema = "public", .name = name, .values = {"x", "y"}};
   schema::Enum to = from;
-  to.values = {"b", "a"};
+  to.values = {"y", "x"};
+  const std::string first = std::string(58, 'a') + "_new";
+  const auto free = migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{from, to}});
+  ASSERT_FALSE(free.statements.empty());
+  EXPECT_EQ(free.statements[0].sql, "CREATE TYPE \"public\".\"" + first + "\" AS ENUM ('y', 'x')");
+  const auto taken =
+      migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{from, to, {}, {first, name}}});
+  ASSERT_FALSE(taken.statements.empty());
+  EXPECT_EQ(taken.statements[0].sql,
+            "CREATE TYPE \"public\".\"" + std::string(58, 'a') + "_new2\" AS ENUM ('y', 'x')");
+}
+
+// Names and values are quoted; the DO block's dollar quote is one its body does not hold.
+TEST(PostgresPlanTest, EnumRebuildQuotesHostileNames) {
+  const schema::Enum from{.schema = "s\"", .name = "e'", .values = {"$strata$", "o'k"}};
+  schema::Enum to = from;
+  to.values = {"o'k"};
+  Table t = MakeTable("t\"");
+  t.schema = "s\"";
+  t.columns.push_back(Column{.name = "held", .type = "\"s\"\"\".\"e'\""});
+  const auto plan = migrate::PlanChanges(
+      Dialect::kPostgres, {migrate::ModifyEnum{from, to, {{t, t, {"held"}, {"held"}}}, {}}});
+  EXPECT_THAT(
+      Sqls(plan.statements),
+      ElementsAre(
+          ::testing::StartsWith(
+              R"(DO $strata1$DECLARE held text; BEGIN SELECT r."held"::text INTO held FROM "s"""."t""" AS r WHERE r."held"::text IN ('$strata$') LIMIT 1; IF held IS NOT NULL THEN RAISE EXCEPTION USING MESSAGE = 'enum type "s"""."e''" loses value ')"),
+          R"(CREATE TYPE "s"""."e'_new" AS ENUM ('o''k'))",
+          R"(ALTER TABLE "s"""."t""" ALTER COLUMN "held" TYPE "s"""."e'_new" USING "held"::text::"s"""."e'_new")",
+          R"(DROP TYPE "s"""."e'")", R"(ALTER TYPE "s"""."e'_new" RENAME TO "e'")"));
+}
+
+// PostgreSQL cannot convert a column a generated column uses: removing values is refused with a
+// way out, and undoing an addition is irreversible.
+TEST(PostgresPlanTest, EnumUsedByAGeneratedColumnIsNotRecreated) {
+  const schema::Enum small{.schema = "public", .name = "e", .values = {"a"}};
+  schema::Enum big = small;
+  big.values = {"a", "b"};
+  Table t = MakeTable("t");
+  t.columns.push_back(Column{.name = "m", .type = "public.e"});
+  t.columns.push_back(Column{.name = "g", .type = "boolean", .generated = "(m IS NOT NULL)"});
+  const migrate::EnumTable use{t, t, {"m"}, {"m"}};
   try {
-    migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{from, to}});
-    FAIL() << "reordering was planned";
+    migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{big, small, {use}, {}}});
+    FAIL() << "the rebuild was planned";
   } catch (const Error& e) {
-    EXPECT_THAT(e.what(), HasSubstr("\"public\".\"e\""));
-    EXPECT_THAT(e.what(), HasSubstr("Write this migration by hand"));
+    EXPECT_THAT(e.what(), HasSubstr(R"(generated column "public"."t"."g")"));
+    EXPECT_THAT(e.what(), HasSubstr("Split the migration"));
   }
+  const auto plan =
+      migrate::PlanChanges(Dialect::kPostgres, {migrate::ModifyEnum{small, big, {use}, {}}});
+  EXPECT_THAT(Sqls(plan.statements),
+              ElementsAre(R"(ALTER TYPE "public"."e" ADD VALUE IF NOT EXISTS 'b')"));
+  EXPECT_TRUE(plan.reverse.empty());
+  ASSERT_EQ(plan.irreversible.size(), 1u);
+  EXPECT_THAT(plan.irreversible[0], HasSubstr(R"(generated column "public"."t"."g")"));
 }
 
 TEST(PostgresPlanTest, UnqualifiedPlansLeaveSchemasOutIncludingEnumTypes) {
@@ -309,8 +448,7 @@ const Migration kMigrations[] = {
            "CREATE TABLE \"Extra\".\"order\" (k \"Extra\".kind DEFAULT 'y');"
            "CREATE TYPE mood AS ENUM ('bad', 'ok', 'good'); COMMENT ON TYPE mood IS 'm';"
            "CREATE TABLE t (m mood, n text);",
-     .rows = "INSERT INTO t VALUES ('ok');",
-     .reversible = false},
+     .rows = "INSERT INTO t VALUES ('ok');"},
     {.name = "EnumToAnotherEnum",
      .from = "CREATE TYPE a AS ENUM ('x', 'y'); CREATE TABLE t (c a DEFAULT 'x', d a[]);",
      .to = "CREATE TYPE b AS ENUM ('x', 'y'); CREATE TABLE t (c b DEFAULT 'y', d b[]);",
@@ -331,7 +469,52 @@ const Migration kMigrations[] = {
      .from = "CREATE TYPE mood AS ENUM ('a'); CREATE TABLE t (m mood);",
      .to = "CREATE TYPE mood AS ENUM ('a', 'b'); "
            "CREATE TABLE t (m mood DEFAULT 'b' CHECK (m <> 'b' OR m IS NOT NULL));",
-     .rows = "INSERT INTO t VALUES ('a');",
+     .rows = "INSERT INTO t VALUES ('a');"},
+    {.name = "EnumValuesRemovedAndReorderedWithDependents",
+     .from = "CREATE TYPE mood AS ENUM ('a', 'b', 'c', 'd'); COMMENT ON TYPE mood IS 'feelings';"
+             "CREATE TABLE p (id integer, m mood, PRIMARY KEY (id, m));"
+             "CREATE TABLE t (id integer, m mood NOT NULL DEFAULT 'a', ms mood[] DEFAULT '{a}', "
+             "CONSTRAINT t_c CHECK (m <> 'b'), CONSTRAINT t_d CHECK (m <> 'd'), "
+             "CONSTRAINT t_p FOREIGN KEY (id, m) REFERENCES p (id, m));"
+             "CREATE INDEX t_q ON t (id) WHERE m <> 'c'; CREATE INDEX t_r ON t (id) WHERE m <> 'd';"
+             "CREATE INDEX t_m ON t (m); COMMENT ON INDEX t_m IS 'by mood';",
+     .to = "CREATE TYPE mood AS ENUM ('c', 'a', 'b'); COMMENT ON TYPE mood IS 'feelings';"
+           "CREATE TABLE p (id integer, m mood, PRIMARY KEY (id, m));"
+           "CREATE TABLE t (id integer, m mood NOT NULL DEFAULT 'c', ms mood[] DEFAULT '{a}', "
+           "CONSTRAINT t_c CHECK (m <> 'b'), "
+           "CONSTRAINT t_p FOREIGN KEY (id, m) REFERENCES p (id, m));"
+           "CREATE INDEX t_q ON t (id) WHERE m <> 'c'; CREATE INDEX t_r ON t (id) WHERE m <> 'b';"
+           "CREATE INDEX t_m ON t (m); COMMENT ON INDEX t_m IS 'by mood';",
+     .rows = "INSERT INTO p VALUES (1, 'a'), (2, 'c'); INSERT INTO t VALUES (1, 'a', '{a,c}'), "
+             "(2, 'c', NULL);"},
+    // The rows of a column dropped, or given another type, hold the removed value: they are no
+    // obstacle, the column becomes text on the way.
+    {.name = "EnumValueRemovedFromColumnsLeavingTheType",
+     .from = "CREATE TYPE mood AS ENUM ('a', 'b', 'c');"
+             "CREATE TABLE t (id integer, m mood, was mood[] DEFAULT '{c}', "
+             "old mood CHECK (old <> 'a'));",
+     .to = "CREATE TYPE mood AS ENUM ('b', 'a');"
+           "CREATE TABLE t (id integer, m mood, was text[] DEFAULT '{c}');",
+     .rows = "INSERT INTO t VALUES (1, 'a', '{c,a}', 'c');"},
+    // Two types re-created in one plan share a table: what both rebuilds drop goes once.
+    {.name = "TwoEnumTypesRecreatedInOneTable",
+     .from = "CREATE TYPE e1 AS ENUM ('x', 'y'); CREATE TYPE e2 AS ENUM ('x', 'y');"
+             "CREATE TABLE p (a e1, b e2, UNIQUE (a, b));"
+             "CREATE TABLE t (a e1, b e2, CONSTRAINT t_ab CHECK (a <> 'x' OR b <> 'x'), "
+             "CONSTRAINT t_p FOREIGN KEY (a, b) REFERENCES p (a, b));"
+             "CREATE INDEX t_w ON t (a) WHERE a <> 'y' AND b <> 'x';",
+     .to = "CREATE TYPE e1 AS ENUM ('y', 'x'); CREATE TYPE e2 AS ENUM ('y', 'x');"
+           "CREATE TABLE p (a e1, b e2, UNIQUE (a, b));"
+           "CREATE TABLE t (a e1, b e2, CONSTRAINT t_ab CHECK (a <> 'y' OR b <> 'y'), "
+           "CONSTRAINT t_p FOREIGN KEY (a, b) REFERENCES p (a, b));"
+           "CREATE INDEX t_w ON t (a) WHERE a <> 'y' AND b <> 'x';",
+     .rows = "INSERT INTO p VALUES ('x', 'y'), ('y', 'y'); INSERT INTO t VALUES ('x', 'y');"},
+    {.name = "EnumUsedByAGeneratedColumn",
+     .from = "CREATE TYPE mood AS ENUM ('a');"
+             "CREATE TABLE t (m mood, g boolean GENERATED ALWAYS AS (m IS NOT NULL) STORED);",
+     .to = "CREATE TYPE mood AS ENUM ('a', 'b');"
+           "CREATE TABLE t (m mood, g boolean GENERATED ALWAYS AS (m IS NOT NULL) STORED);",
+     .rows = "INSERT INTO t (m) VALUES ('a');",
      .reversible = false},
     {.name = "SerialAndIdentitySwap",
      .from = "CREATE TABLE t (id serial PRIMARY KEY, n integer NOT NULL DEFAULT 5, "
@@ -379,6 +562,106 @@ const Migration kMigrations[] = {
 
 INSTANTIATE_TEST_SUITE_P(Postgres, PostgresMigrateTest, ::testing::ValuesIn(kMigrations),
                          [](const auto& info) { return info.param.name; });
+
+// Rows holding a value the plan removes: the check before the conversion fails naming the value and
+// the column, and the plan's transaction leaves the database as it was.
+TEST(PostgresEnumRebuildTest, ARemovedValueHeldByRowsFailsThePlanAndChangesNothing) {
+  TempDatabase db(Dialect::kPostgres), want(Dialect::kPostgres);
+  auto conn = db.Connect();
+  auto want_conn = want.Connect();
+  conn->Exec(
+      "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy'); CREATE TABLE t (m mood DEFAULT 'ok', "
+      "CHECK (m <> 'happy')); CREATE TABLE u (ms mood[]); INSERT INTO t VALUES ('ok'); "
+      "INSERT INTO u VALUES ('{ok,sad}')");
+  want_conn->Exec(
+      "CREATE TYPE mood AS ENUM ('ok', 'happy'); CREATE TABLE t (m mood DEFAULT 'ok', "
+      "CHECK (m <> 'happy')); CREATE TABLE u (ms mood[])");
+  const schema::Realm before = migrate::Inspect(*conn);
+  const migrate::Plan plan =
+      migrate::PlanChanges(Dialect::kPostgres, migrate::Diff(before, migrate::Inspect(*want_conn)));
+  try {
+    migrate::ApplyStatements(*conn, plan.statements);
+    FAIL() << "the plan applied";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(
+        e.what(),
+        HasSubstr(
+            R"(enum type "public"."mood" loses value 'sad', which column "public"."u"."ms" still holds)"));
+    EXPECT_THAT(e.what(), HasSubstr("update or delete those rows first"));
+  }
+  EXPECT_EQ(migrate::Inspect(*conn), before);
+  EXPECT_EQ(conn->Query("SELECT m::text FROM t").rows[0][0], "ok");
+  EXPECT_EQ(conn->Query("SELECT ms::text FROM u").rows[0][0], "{ok,sad}");
+  // Once the rows no longer hold it, the same plan goes through.
+  conn->Exec("UPDATE u SET ms = '{ok}'");
+  migrate::ApplyStatements(*conn, plan.statements);
+  EXPECT_EQ(migrate::Inspect(*conn), migrate::Inspect(*want_conn));
+}
+
+// The same through migrate diff and migrate apply: the failing file is rolled back whole and
+// the database stays at the version before it.
+TEST(PostgresEnumRebuildTest, ARemovedValueHeldByRowsFailsTheMigrationFile) {
+  TempDatabase dev(Dialect::kPostgres), db(Dialect::kPostgres), want(Dialect::kPostgres);
+  testing::TempDir tmp;
+  const std::filesystem::path path = tmp.path() / "migrations";
+  std::filesystem::create_directories(path);
+  const std::string v1 =
+      "CREATE TYPE status AS ENUM ('draft', 'review', 'done');"
+      "CREATE TABLE posts (id integer PRIMARY KEY, st status NOT NULL DEFAULT 'draft');";
+  const std::string v2 =
+      "CREATE TYPE status AS ENUM ('draft', 'done');"
+      "CREATE TABLE posts (id integer PRIMARY KEY, st status NOT NULL DEFAULT 'draft');";
+  auto dev_conn = dev.Connect();
+  migrate::Dir dir = migrate::Dir::Open(path, migrate::DirFormat::kGolangMigrate);
+  for (const auto& [name, sql] : {std::pair<std::string, std::string>{"v1", v1}, {"v2", v2}}) {
+    std::ofstream(tmp.path() / (name + ".sql")) << sql;
+    migrate::DiffDir(*dev_conn, dir,
+                     {.to = "file://" + (tmp.path() / (name + ".sql")).string(), .name = name});
+  }
+  ASSERT_EQ(dir.migrations().size(), 2u);
+  auto conn = db.Connect();
+  migrate::Apply(*conn, dir, {.limit = 1});
+  conn->Exec("INSERT INTO posts VALUES (1, 'draft'), (2, 'review')");
+  const schema::Realm before = migrate::Inspect(*conn);
+  try {
+    migrate::Apply(*conn, dir);
+    FAIL() << "the migration applied";
+  } catch (const Error& e) {
+    EXPECT_THAT(
+        e.what(),
+        HasSubstr(
+            R"(enum type "public"."status" loses value 'review', which column "public"."posts"."st" still holds)"));
+  }
+  EXPECT_EQ(migrate::Inspect(*conn), before);
+  EXPECT_EQ(conn->Query("SELECT count(*) FROM posts").rows[0][0], "2");
+  EXPECT_EQ(migrate::Status(*conn, dir).current, dir.migrations()[0].version);
+}
+
+// Scoped databases: the re-created type, its checks and conversions name no schema.
+TEST(PostgresScopedMigrateTest, EnumRebuildAppliesInTheScope) {
+  TempDatabase db(Dialect::kPostgres, "app"), want(Dialect::kPostgres, "app");
+  auto conn = db.Connect();
+  auto want_conn = want.Connect();
+  conn->Exec(
+      "CREATE SCHEMA app; CREATE TYPE mood AS ENUM ('a', 'b', 'c'); "
+      "CREATE TABLE t (id serial PRIMARY KEY, m mood DEFAULT 'a' CHECK (m <> 'c'), ms mood[]); "
+      "INSERT INTO t (m, ms) VALUES ('a', '{a,c}')");
+  want_conn->Exec(
+      "CREATE SCHEMA app; CREATE TYPE mood AS ENUM ('c', 'a'); "
+      "CREATE TABLE t (id serial PRIMARY KEY, m mood DEFAULT 'a' CHECK (m <> 'c'), ms mood[])");
+  const schema::Realm from = migrate::Inspect(*conn);
+  const schema::Realm to = migrate::Inspect(*want_conn);
+  const auto plan =
+      migrate::PlanChanges(Dialect::kPostgres, migrate::Diff(from, to), {.unqualified = true});
+  ASSERT_THAT(Sqls(plan.statements), ::testing::Contains(HasSubstr("CREATE TYPE \"mood_new\"")));
+  for (const auto* list : {&plan.statements, &plan.reverse}) {
+    for (const auto& s : *list) EXPECT_THAT(s.sql, ::testing::Not(HasSubstr("app"))) << s.sql;
+  }
+  migrate::ApplyStatements(*conn, plan.statements);
+  EXPECT_EQ(migrate::Inspect(*conn), to);
+  migrate::ApplyStatements(*conn, plan.reverse);
+  EXPECT_EQ(migrate::Inspect(*conn), from);
+}
 
 // Two databases scoped to a schema: the plan names nothing but the objects, and applies there.
 TEST(PostgresScopedMigrateTest, UnqualifiedPlanAppliesInTheScope) {

@@ -56,7 +56,19 @@ struct AddExtension { schema::Extension extension; };
 struct DropExtension { schema::Extension extension; };
 struct AddEnum { schema::Enum type; };
 struct DropEnum { schema::Enum type; };
-struct ModifyEnum { schema::Enum from, to; };
+// A table present on both sides of a ModifyEnum that has a column of the type, or an array of it,
+// on either side: the table on each side and the names of those columns there.
+struct EnumTable { schema::Table from, to; std::vector<std::string> from_columns, to_columns; };
+// `tables` and `names` serve a planner that cannot change the values in place and re-creates the
+// type (PostgreSQL, when values are removed or reordered): the tables whose columns it converts
+// (tables only on one side are dropped before or created after it), and every name the type's
+// schema gives a table, an enum type or an object the IR does not model, on either side, which
+// the new type must not take while the old one is still in use.
+struct ModifyEnum {
+  schema::Enum from, to;
+  std::vector<EnumTable> tables;
+  std::vector<std::string> names;
+};
 struct AddTable { schema::Table table; };
 struct DropTable { schema::Table table; };
 // `from` and `to` are the whole table before and after; `changes` what differs.

@@ -24,8 +24,9 @@ struct Plan {
   std::vector<Statement> statements;
   // Statements that undo `statements`, in the order they must run.
   std::vector<Statement> reverse;
-  // Changes whose reverse cannot be expressed (e.g. removing a PostgreSQL enum value); the reverse
-  // plan then does not restore the previous state and says so in a comment.
+  // Changes whose reverse cannot be expressed (e.g. removing again a value added to a PostgreSQL
+  // enum type that a generated column uses); the reverse plan then does not restore the previous
+  // state and says so in a comment.
   std::vector<std::string> irreversible;
   // Warnings for the user, e.g. objects the IR does not model, or a change that may fail on data.
   std::vector<std::string> warnings;

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include "dialect/postgres/postgres.hpp"
 #include "strata/error.hpp"
@@ -123,6 +124,77 @@ std::string IdentityClause(const schema::Column& c) {
 
 std::string Comment(const std::string& text) { return text.empty() ? "NULL" : QuoteLiteral(text); }
 
+// `body` between dollar quotes whose tag it does not contain, whatever names and values it holds.
+std::string DollarQuoted(const std::string& body) {
+  std::string tag = "$strata$";
+  for (int n = 1; body.find(tag) != std::string::npos; ++n) tag = fmt::format("$strata{}$", n);
+  return tag + body + tag;
+}
+
+// Whether the values of `c.to` are those of `c.from` in the same order with others in between:
+// ALTER TYPE … ADD VALUE does the change in place.
+bool AddsValuesOnly(const migrate::ModifyEnum& c) {
+  auto at = c.to.values.begin();
+  for (const auto& v : c.from.values) {
+    at = std::find(at, c.to.values.end(), v);
+    if (at == c.to.values.end()) return false;
+  }
+  return true;
+}
+
+// The name the new type has while the old one still holds `name`: "<name>_new", numbered when one
+// of `taken` has it. It is shortened to fit in 63 bytes, never cutting a UTF-8 character in two:
+// the server would cut it itself, perhaps into a name in use.
+std::string ScratchName(const std::string& name, const std::vector<std::string>& taken) {
+  constexpr size_t kMaxName = 63;
+  for (int n = 1;; ++n) {
+    const std::string suffix = n == 1 ? "_new" : fmt::format("_new{}", n);
+    size_t keep = std::min(name.size(), kMaxName - suffix.size());
+    while (keep > 0 && keep < name.size() &&
+           (static_cast<unsigned char>(name[keep]) & 0xC0) == 0x80) {
+      --keep;
+    }
+    const std::string candidate = name.substr(0, keep) + suffix;
+    if (candidate != name && std::find(taken.begin(), taken.end(), candidate) == taken.end()) {
+      return candidate;
+    }
+  }
+}
+
+// Whether `list` holds an item equal to `item` (for objects of a table: one a change leaves as it
+// is).
+template <typename T>
+bool Contains(const std::vector<T>& list, const T& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// One table's part in re-creating an enum type (see Planner::RebuildEnum): the columns of the type
+// it converts, and the objects that cannot follow them to the new type, dropped before and
+// re-created after: indexes and checks whose expressions mention a converted column (a
+// comparison with a value of the old type has no operator for the new one) and foreign keys on a
+// converted column (its two sides would have different types in between).
+struct EnumTableWork {
+  const migrate::EnumTable* table = nullptr;
+  std::vector<const schema::Column*> columns;
+  std::vector<const schema::Index*> indexes;
+  std::vector<const schema::Check*> checks;
+  std::vector<const schema::ForeignKey*> foreign_keys;
+
+  // The column `col` becomes, when it keeps its type; null when the table's changes drop it or
+  // give it another type.
+  const schema::Column* Staying(const schema::Column& col) const {
+    const schema::Column* to = table->to.FindColumn(col.name);
+    return to != nullptr && to->type == col.type ? to : nullptr;
+  }
+};
+
+// An index ('i'), check ('c') or foreign key ('f') of a table: kind, schema, table, name.
+using ObjectKey = std::tuple<char, std::string, std::string, std::string>;
+
+ObjectKey KeyOf(char kind, const schema::Table& t, const std::string& name) {
+  return {kind, t.schema, t.name, name};
+}
+
 // The statements of one table modification, gathered by kind and then emitted in an order
 // PostgreSQL accepts (see Planner::Plan(const ModifyTable&)).
 struct TableWork {
@@ -142,6 +214,13 @@ class Planner {
       : options_(options), reverse_(reverse) {}
 
   migrate::Plan Run(const std::vector<Change>& changes) {
+    // The tables' own changes must know what enum type rebuilds drop, whatever the order.
+    for (const Change& change : changes) {
+      if (const auto* c = std::get_if<migrate::ModifyEnum>(&change);
+          c != nullptr && !AddsValuesOnly(*c)) {
+        PrepareEnumRebuild(*c);
+      }
+    }
     std::vector<const migrate::DropTable*> dropped;
     std::vector<const Change*> dropped_changes;
     for (const Change& change : changes) {
@@ -161,9 +240,9 @@ class Planner {
     DropTables(dropped, dropped_changes);
     MarkUsedEnumValues();
     migrate::Plan plan;
-    for (auto* phase :
-         {&schemas_, &extensions_, &enums_, &fk_drops_, &table_drops_, &table_creates_,
-          &table_alters_, &fk_adds_, &enum_drops_, &extension_drops_, &schema_drops_}) {
+    for (auto* phase : {&schemas_, &extensions_, &enums_, &fk_drops_, &table_drops_,
+                        &enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_, &enum_drops_,
+                        &extension_drops_, &schema_drops_}) {
       for (auto& s : *phase) plan.statements.push_back(std::move(s));
     }
     plan.warnings = std::move(warnings_);
@@ -177,7 +256,7 @@ class Planner {
   // transaction (IF NOT EXISTS makes that safe to repeat); otherwise the plan stays transactional.
   void MarkUsedEnumValues() {
     for (const auto& [index, literal] : added_values_) {
-      for (const auto* phase : {&table_creates_, &table_alters_, &fk_adds_}) {
+      for (const auto* phase : {&enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_}) {
         for (const auto& st : *phase) {
           if (st.sql.find(literal) != std::string::npos) enums_[index].no_tx = true;
         }
@@ -371,36 +450,19 @@ class Planner {
     Emit(enum_drops_, "DROP TYPE " + Name(c.type.schema, c.type.name));
   }
 
-  // Values can only be added (ALTER TYPE … ADD VALUE, anywhere in the order). Removing or
-  // reordering values has no statement: the type would have to be re-created and every column
-  // using it converted, which the planner cannot see from the changes. A forward plan refuses
-  // with an error saying how to write the migration by hand; a reverse plan (undoing an addition)
-  // records the change as irreversible.
+  // Values only added: ALTER TYPE … ADD VALUE, each where it belongs in the order. Otherwise the
+  // type is re-created (see RebuildEnum), unless PrepareEnumRebuild found that it cannot be.
   void Plan(const migrate::ModifyEnum& c) {
+    if (!AddsValuesOnly(c)) {
+      if (auto it = rebuilds_.find(&c); it != rebuilds_.end()) RebuildEnum(c, it->second);
+      return;
+    }
     const std::string name = Name(c.to.schema, c.to.name);
     const auto& from = c.from.values;
     const auto& to = c.to.values;
     std::vector<size_t> old_at;  // where each old value sits in `to`, in order
     for (const auto& v : from) {
-      auto it = std::find(to.begin(), to.end(), v);
-      old_at.push_back(it == to.end() ? to.size() : static_cast<size_t>(it - to.begin()));
-    }
-    const bool additions_only =
-        std::find(old_at.begin(), old_at.end(), to.size()) == old_at.end() &&
-        std::is_sorted(old_at.begin(), old_at.end());
-    if (!additions_only) {
-      const std::string what = fmt::format(
-          "enum type {}: values cannot be removed or reordered in place (from ({}) to ({}))", name,
-          EnumValues(from), EnumValues(to));
-      if (reverse_) {
-        irreversible_.push_back(what);
-        return;
-      }
-      throw Error(fmt::format(
-          "{}. Write this migration by hand: create the new type under another name, convert "
-          "each column with ALTER TABLE … ALTER COLUMN … TYPE new_type USING col::text::new_type, "
-          "drop the old type and rename the new one",
-          what));
+      old_at.push_back(static_cast<size_t>(std::find(to.begin(), to.end(), v) - to.begin()));
     }
     const size_t last_old = old_at.empty() ? 0 : old_at.back();
     for (size_t i = 0; i < to.size(); ++i) {
@@ -417,6 +479,202 @@ class Planner {
     if (c.from.comment != c.to.comment) {
       Emit(enums_, fmt::format("COMMENT ON TYPE {} IS {}", name, Comment(c.to.comment)));
     }
+  }
+
+  // Finds what re-creating `c`'s type takes in each table using it, and records the indexes,
+  // checks and foreign keys it drops for the tables' own changes. PostgreSQL cannot convert a
+  // generated column of the type, nor a column a generated column uses: a forward plan refuses
+  // then with an error saying how to split the migration, and a reverse plan records the change
+  // as irreversible.
+  void PrepareEnumRebuild(const migrate::ModifyEnum& c) {
+    std::vector<EnumTableWork> work;
+    std::vector<ObjectKey> dropped;
+    for (const auto& et : c.tables) {
+      EnumTableWork w{.table = &et};
+      for (const auto& name : et.from_columns) w.columns.push_back(et.from.FindColumn(name));
+      if (w.columns.empty()) continue;
+      auto mentions = [&](std::string_view expr) {
+        return std::any_of(w.columns.begin(), w.columns.end(),
+                           [&](const schema::Column* col) { return Mentions(expr, col->name); });
+      };
+      for (const auto& col : et.from.columns) {
+        if (!col.generated || !(Contains(w.columns, &col) || mentions(*col.generated))) continue;
+        const std::string what = fmt::format(
+            "enum type {}: values cannot be removed or reordered while generated column {}.{} is "
+            "of the type or uses a column of it (PostgreSQL cannot convert it)",
+            Name(c.from.schema, c.from.name), TableName(et.from), QuoteIdent(col.name));
+        if (reverse_) {
+          irreversible_.push_back(what);
+          return;
+        }
+        throw Error(what +
+                    ". Split the migration: drop the generated column in one, change the type in "
+                    "the next, add the column back in a third");
+      }
+      for (const auto& idx : et.from.indexes) {
+        std::string exprs = idx.where;
+        for (const auto& p : idx.parts) exprs += " " + p.expr;
+        if (mentions(exprs)) w.indexes.push_back(&idx);
+      }
+      for (const auto& check : et.from.checks) {
+        if (mentions(check.expr)) w.checks.push_back(&check);
+      }
+      for (const auto& fk : et.from.foreign_keys) {
+        if (std::any_of(w.columns.begin(), w.columns.end(), [&](const schema::Column* col) {
+              return Contains(fk.columns, col->name);
+            })) {
+          w.foreign_keys.push_back(&fk);
+        }
+      }
+      // Indexes and checks that stay come back within the rebuild, so the table's changes find
+      // them; foreign keys are dropped and added in the phases of foreign keys, staying or not.
+      for (const auto* idx : w.indexes) {
+        if (!Contains(et.to.indexes, *idx)) dropped.push_back(KeyOf('i', et.from, idx->name));
+      }
+      for (const auto* check : w.checks) {
+        if (!Contains(et.to.checks, *check)) dropped.push_back(KeyOf('c', et.from, check->name));
+      }
+      for (const auto* fk : w.foreign_keys) dropped.push_back(KeyOf('f', et.from, fk->name));
+      work.push_back(std::move(w));
+    }
+    enum_dropped_.insert(dropped.begin(), dropped.end());
+    rebuilds_[&c] = std::move(work);
+  }
+
+  // PostgreSQL cannot remove or reorder enum values in place. The type is re-created: a check
+  // per converted column fails first, naming the value, when rows hold a removed one (a cast's
+  // error would name neither column nor remedy); the new type is created under a name the schema
+  // does not use, each column is converted to it through text (its default dropped before, as it
+  // does not cast, and put back after), the old type is dropped and the new one takes its name
+  // and comment. A column the table's changes drop or give another type becomes text instead,
+  // whatever values it holds: its own change takes it from there (a cast from the enum type goes
+  // through text). Objects that cannot follow a column to the new type are dropped before and
+  // re-created after (see EnumTableWork); those the changes alter or drop are left to the
+  // tables' own changes, which skip dropping them again (enum_dropped_).
+  void RebuildEnum(const migrate::ModifyEnum& c, const std::vector<EnumTableWork>& work) {
+    const std::string type = Name(c.from.schema, c.from.name);
+    const std::string scratch_name = ScratchName(c.to.name, c.names);
+    const std::string scratch = Name(c.to.schema, scratch_name);
+    std::vector<std::string> removed;
+    for (const auto& v : c.from.values) {
+      if (!Contains(c.to.values, v)) removed.push_back(v);
+    }
+    for (const auto& w : work) {
+      for (const auto* col : w.columns) {
+        if (!removed.empty() && w.Staying(*col) != nullptr) {
+          Emit(enum_rebuilds_, RemovedValueCheck(type, removed, w.table->from, *col));
+        }
+      }
+    }
+    Emit(enum_rebuilds_,
+         fmt::format("CREATE TYPE {} AS ENUM ({})", scratch, EnumValues(c.to.values)));
+    // Dropped once: a check or index that two rebuilt types' columns share and that does not
+    // come back, or a foreign key.
+    auto first_drop = [&](const ObjectKey& key) {
+      return !enum_dropped_.count(key) || dropped_once_.insert(key).second;
+    };
+    for (const auto& w : work) {
+      const schema::Table& t = w.table->from;
+      std::vector<std::string> fk_clauses;
+      for (const auto* fk : w.foreign_keys) {
+        if (first_drop(KeyOf('f', t, fk->name))) {
+          fk_clauses.push_back("DROP CONSTRAINT " + QuoteIdent(fk->name));
+        }
+      }
+      if (!fk_clauses.empty()) {
+        Emit(fk_drops_, Block("ALTER TABLE " + TableName(t), fk_clauses, false));
+      }
+      for (const auto* idx : w.indexes) {
+        if (first_drop(KeyOf('i', t, idx->name))) {
+          Emit(enum_rebuilds_, "DROP INDEX " + Name(t.schema, idx->name));
+        }
+      }
+    }
+    for (const auto& w : work) {
+      const schema::Table& t = w.table->from;
+      std::vector<std::string> clauses;
+      for (const auto* check : w.checks) {
+        if (first_drop(KeyOf('c', t, check->name))) {
+          clauses.push_back("DROP CONSTRAINT " + QuoteIdent(check->name));
+        }
+      }
+      for (const auto* col : w.columns) {
+        const std::string alter = "ALTER COLUMN " + QuoteIdent(col->name) + " ";
+        if (col->default_expr) clauses.push_back(alter + "DROP DEFAULT");
+        const std::string array = col->type.ends_with("[]") ? "[]" : "";
+        const std::string cast = "::text" + array;
+        clauses.push_back(w.Staying(*col) != nullptr
+                              ? fmt::format("{}TYPE {}{} USING {}{}::{}{}", alter, scratch, array,
+                                            QuoteIdent(col->name), cast, scratch, array)
+                              : fmt::format("{}TYPE text{} USING {}{}", alter, array,
+                                            QuoteIdent(col->name), cast));
+      }
+      Emit(enum_rebuilds_, Block("ALTER TABLE " + TableName(t), clauses, false));
+    }
+    Emit(enum_rebuilds_, "DROP TYPE " + type);
+    Emit(enum_rebuilds_, fmt::format("ALTER TYPE {} RENAME TO {}", scratch, QuoteIdent(c.to.name)));
+    if (!c.to.comment.empty()) {
+      Emit(enum_rebuilds_, fmt::format("COMMENT ON TYPE {} IS {}", Name(c.to.schema, c.to.name),
+                                       Comment(c.to.comment)));
+    }
+    for (const auto& w : work) {
+      const schema::Table& t = w.table->to;
+      std::vector<std::string> clauses;
+      // A default the table's changes leave as it is comes back here; any other is theirs to set.
+      for (const auto* col : w.columns) {
+        const schema::Column* to = w.Staying(*col);
+        if (col->default_expr && to != nullptr && to->default_expr == col->default_expr) {
+          clauses.push_back(fmt::format("ALTER COLUMN {} SET DEFAULT {}", QuoteIdent(col->name),
+                                        *to->default_expr));
+        }
+      }
+      for (const auto* check : w.checks) {
+        if (Contains(t.checks, *check)) clauses.push_back("ADD " + CheckSql(*check));
+      }
+      if (!clauses.empty()) {
+        Emit(enum_rebuilds_, Block("ALTER TABLE " + TableName(t), clauses, false));
+      }
+      for (const auto* idx : w.indexes) {
+        if (!Contains(t.indexes, *idx)) continue;
+        Emit(enum_rebuilds_, CreateIndexSql(*idx, t));
+        if (!idx->comment.empty()) Emit(enum_rebuilds_, IndexCommentSql(*idx, t));
+      }
+      std::vector<std::string> fk_clauses;
+      for (const auto* fk : w.foreign_keys) {
+        if (Contains(t.foreign_keys, *fk) && readded_.insert(KeyOf('f', t, fk->name)).second) {
+          fk_clauses.push_back("ADD " + ForeignKeySql(*fk, t));
+        }
+      }
+      if (!fk_clauses.empty()) {
+        Emit(fk_adds_, Block("ALTER TABLE " + TableName(t), fk_clauses, false));
+      }
+    }
+  }
+
+  // A DO block that fails when a row of `t` holds one of the `removed` values of enum `type` in
+  // `col` (or in an element of it, for an array column), naming the value and the column. Values
+  // are compared as text: a value added in the same transaction (a down migration verified right
+  // after its up) cannot be read as the type yet. The query qualifies every column by its table's
+  // alias, so no column name can be taken for the block's variable.
+  std::string RemovedValueCheck(const std::string& type, const std::vector<std::string>& removed,
+                                const schema::Table& t, const schema::Column& col) const {
+    const std::string column = "r." + QuoteIdent(col.name);
+    const std::string query =
+        col.type.ends_with("[]")
+            ? fmt::format(
+                  "SELECT a.v INTO held FROM {} AS r, unnest({}::text[]) AS a(v) "
+                  "WHERE a.v IN ({}) LIMIT 1",
+                  TableName(t), column, EnumValues(removed))
+            : fmt::format("SELECT {}::text INTO held FROM {} AS r WHERE {}::text IN ({}) LIMIT 1",
+                          column, TableName(t), column, EnumValues(removed));
+    const std::string body = fmt::format(
+        "DECLARE held text; BEGIN {}; IF held IS NOT NULL THEN RAISE EXCEPTION USING MESSAGE = {} "
+        "|| quote_literal(held) || {}, HINT = {}; END IF; END",
+        query, QuoteLiteral(fmt::format("enum type {} loses value ", type)),
+        QuoteLiteral(
+            fmt::format(", which column {}.{} still holds", TableName(t), QuoteIdent(col.name))),
+        QuoteLiteral("update or delete those rows first, or keep the value in the type"));
+    return "DO " + DollarQuoted(body);
   }
 
   // --- tables ---
@@ -719,7 +977,7 @@ class Planner {
              std::map<std::string, std::string>&) {
     schema::Index from_sans_comment = x.from;
     from_sans_comment.comment = x.to.comment;
-    if (from_sans_comment == x.to) {
+    if (from_sans_comment == x.to && !enum_dropped_.count(KeyOf('i', m.from, x.from.name))) {
       w.after.push_back(IndexCommentSql(x.to, m.to));
       return;
     }
@@ -737,6 +995,7 @@ class Planner {
   }
 
   void DropIndexFrom(const schema::Index& idx, const schema::Table& t, TableWork& w) {
+    if (enum_dropped_.count(KeyOf('i', t, idx.name))) return;
     if (idx.constraint) {
       w.drop_constraints.push_back("DROP CONSTRAINT " + QuoteIdent(idx.name));
     } else {
@@ -766,13 +1025,19 @@ class Planner {
     w.add_fks.push_back("ADD " + ForeignKeySql(x.key, m.to));
   }
 
-  void Alter(const migrate::DropForeignKey& x, const migrate::ModifyTable&, TableWork& w,
+  void Alter(const migrate::DropForeignKey& x, const migrate::ModifyTable& m, TableWork& w,
              std::map<std::string, std::string>&) {
+    if (enum_dropped_.count(KeyOf('f', m.from, x.key.name))) return;
     w.drop_fks.push_back("DROP CONSTRAINT " + QuoteIdent(x.key.name));
   }
 
+  // A key an enum type rebuild drops is added back by it when it stays as it is, else here.
   void Alter(const migrate::ModifyForeignKey& x, const migrate::ModifyTable& m, TableWork& w,
              std::map<std::string, std::string>&) {
+    if (enum_dropped_.count(KeyOf('f', m.from, x.from.name))) {
+      if (!(x.from == x.to)) w.add_fks.push_back("ADD " + ForeignKeySql(x.to, m.to));
+      return;
+    }
     if (OnlyValidated(x.from, x.to)) {
       w.add_fks.push_back("VALIDATE CONSTRAINT " + QuoteIdent(x.to.name));
       return;
@@ -786,13 +1051,18 @@ class Planner {
     w.add_constraints.push_back("ADD " + CheckSql(x.check));
   }
 
-  void Alter(const migrate::DropCheck& x, const migrate::ModifyTable&, TableWork& w,
+  void Alter(const migrate::DropCheck& x, const migrate::ModifyTable& m, TableWork& w,
              std::map<std::string, std::string>&) {
+    if (enum_dropped_.count(KeyOf('c', m.from, x.check.name))) return;
     w.drop_constraints.push_back("DROP CONSTRAINT " + QuoteIdent(x.check.name));
   }
 
   void Alter(const migrate::ModifyCheck& x, const migrate::ModifyTable& m, TableWork& w,
              std::map<std::string, std::string>&) {
+    if (enum_dropped_.count(KeyOf('c', m.from, x.from.name))) {
+      w.add_constraints.push_back("ADD " + CheckSql(x.to));
+      return;
+    }
     if (OnlyValidated(x.from, x.to)) {
       // After the ALTER TABLE, so that the check sees the columns as changed.
       w.after.push_back(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", TableName(m.to),
@@ -825,11 +1095,8 @@ class Planner {
       }
       return false;
     };
-    auto unchanged = [](const auto& list, const auto& item) {
-      return std::find(list.begin(), list.end(), item) != list.end();
-    };
     for (const auto& idx : m.from.indexes) {
-      if (!unchanged(m.to.indexes, idx)) continue;
+      if (!Contains(m.to.indexes, idx)) continue;
       std::vector<std::string> names = idx.include;
       std::string exprs = idx.where;
       for (const auto& p : idx.parts) {
@@ -842,13 +1109,15 @@ class Planner {
       }
     }
     for (const auto& check : m.from.checks) {
-      if (unchanged(m.to.checks, check) && touches({}, check.expr)) {
+      if (Contains(m.to.checks, check) && touches({}, check.expr)) {
         w.drop_constraints.push_back("DROP CONSTRAINT " + QuoteIdent(check.name));
         w.add_constraints.push_back("ADD " + CheckSql(check));
       }
     }
+    // Keys an enum type rebuild drops it adds back itself.
     for (const auto& fk : m.from.foreign_keys) {
-      if (unchanged(m.to.foreign_keys, fk) && touches(fk.columns, "")) {
+      if (Contains(m.to.foreign_keys, fk) && touches(fk.columns, "") &&
+          !enum_dropped_.count(KeyOf('f', m.from, fk.name))) {
         w.drop_fks.push_back("DROP CONSTRAINT " + QuoteIdent(fk.name));
         w.add_fks.push_back("ADD " + ForeignKeySql(fk, m.to));
       }
@@ -858,10 +1127,16 @@ class Planner {
   const migrate::PlanOptions& options_;
   const bool reverse_;
   const Change* change_ = nullptr;
-  std::vector<Statement> schemas_, extensions_, enums_, fk_drops_, table_drops_, table_creates_,
-      table_alters_, fk_adds_, enum_drops_, extension_drops_, schema_drops_;
+  std::vector<Statement> schemas_, extensions_, enums_, fk_drops_, table_drops_, enum_rebuilds_,
+      table_creates_, table_alters_, fk_adds_, enum_drops_, extension_drops_, schema_drops_;
   std::vector<std::string> warnings_, irreversible_;
   std::vector<std::pair<size_t, std::string>> added_values_;  // ADD VALUE index in enums_, literal
+  // Enum types re-created by the plan: what each takes in the tables (see PrepareEnumRebuild).
+  std::map<const migrate::ModifyEnum*, std::vector<EnumTableWork>> rebuilds_;
+  // The indexes and checks the rebuilds drop and do not re-create, and every foreign key they drop
+  // and add back when it stays: the tables' own changes skip dropping these.
+  std::set<ObjectKey> enum_dropped_;
+  std::set<ObjectKey> dropped_once_, readded_;  // what the rebuilds emitted for those already
 };
 
 }  // namespace

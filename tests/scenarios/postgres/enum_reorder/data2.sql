@@ -1,0 +1,1 @@
+INSERT INTO shirts VALUES (4, 'medium', '{small,large}');

@@ -1,0 +1,10 @@
+-- Enum values reordered (then reordered with one added, whose reverse removes it) in a type used by rows, an ordered index, a default and an array.
+CREATE TYPE size AS ENUM ('small', 'large', 'medium');
+CREATE TABLE shirts (
+  id integer PRIMARY KEY,
+  sz size NOT NULL DEFAULT 'medium',
+  fits size[],
+  CONSTRAINT shirts_sz_known CHECK (sz IN ('small', 'medium', 'large'))
+);
+CREATE INDEX shirts_by_sz ON shirts (sz DESC, id);
+COMMENT ON COLUMN shirts.sz IS 'label size';
