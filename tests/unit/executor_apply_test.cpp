@@ -568,7 +568,9 @@ TEST_P(ExecutorApplyTest, XMigrationsTableNamesGolangMigratesTable) {
   EXPECT_EQ(Value("SELECT version FROM app_versions"), "3");
   EXPECT_FALSE(TableExists(*conn_, "schema_migrations"));
   // It is a tracking table: not part of the schema, so not a reason to call the database dirty.
-  for (const auto& table : migrate::Inspect(*conn).schemas.at(0).tables) {
+  // (The realm is named: a range-for over a member of a temporary's at() reads freed memory.)
+  const auto realm = migrate::Inspect(*conn);
+  for (const auto& table : realm.schemas.at(0).tables) {
     EXPECT_NE(table.name, "app_versions");
   }
   EXPECT_EQ(migrate::Status(*conn, dir).State(), "OK");
