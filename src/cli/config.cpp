@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "migrate/file_io.hpp"
 #include "strata/error.hpp"
 
 namespace strata::cli {
@@ -17,9 +18,13 @@ EnvConfig LoadEnv(const std::string& path, const std::string& name) {
                     "strata.toml, or pass --config PATH)",
                     name, path));
   }
+  return ParseEnv(migrate::ReadFile(path), path, name);
+}
+
+EnvConfig ParseEnv(std::string_view content, const std::string& path, const std::string& name) {
   toml::table root;
   try {
-    root = toml::parse_file(path);
+    root = toml::parse(content, path);
   } catch (const toml::parse_error& e) {
     throw InputError(fmt::format("{}:{}:{}: {}", path, e.source().begin.line,
                                  e.source().begin.column, e.description()));

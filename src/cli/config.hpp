@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace strata::cli {
 
@@ -20,5 +21,8 @@ struct EnvConfig {
 // Reads environment `name` from the strata.toml at `path`. Throws InputError naming the file (and
 // line, for syntax errors) when the file or the environment is missing or malformed.
 EnvConfig LoadEnv(const std::string& path, const std::string& name);
+
+// The same from the file's `content`; `path` is only named in messages.
+EnvConfig ParseEnv(std::string_view content, const std::string& path, const std::string& name);
 
 }  // namespace strata::cli

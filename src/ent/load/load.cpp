@@ -40,6 +40,14 @@ namespace {
 constexpr std::string_view kCacheFormat = "strata-ent-load 1";
 // -O0 without -g: the program runs once, so compile time is all that counts.
 const std::vector<std::string> kCompileFlags = {"-std=c++20", "-O0"};
+// What the link adds. A sanitized strata (CMake's STRATA_SANITIZE) has an instrumented
+// libstrata_ent_schema.a, whose programs need the sanitizer runtimes: CMake then bakes in the flag
+// that links them. The program's output does not depend on it, so the cache key leaves it out.
+#ifdef STRATA_ENT_LINK_FLAG
+const std::vector<std::string> kLinkFlags = {STRATA_ENT_LINK_FLAG};
+#else
+const std::vector<std::string> kLinkFlags;
+#endif
 // Rounds of splitting a failing unity chunk before compiling what is left of it file by file.
 constexpr int kUnityRounds = 2;
 // A dependency modified this close to (or after) the start of the build may have changed while
@@ -413,6 +421,7 @@ std::vector<std::string> Builder::Compile(const std::vector<const Source*>& file
   for (const Unit& u : done) argv.push_back(u.object.string());
   argv.insert(argv.end(),
               {toolchain_.library.string(), "-o", (build_.path() / "schemas").string()});
+  argv.insert(argv.end(), kLinkFlags.begin(), kLinkFlags.end());
   const fs::path link_log = build_.path() / "link.log";
   const ExitStatus linked = RunAll({argv}, {link_log}, 1).at(0);
   ++compiler_runs_;
