@@ -323,8 +323,13 @@ struct VersionLess {
   }
 };
 
+// Digit segments compare by value and before any other segment (those compare as bytes): a strict
+// weak ordering even for versions that are not numbers (a tracking row edited by hand), which
+// std::map and std::sort need.
 int CompareSegment(std::string_view a, std::string_view b) {
-  if (!IsDigits(a) || !IsDigits(b)) return a.compare(b);
+  const bool a_digits = IsDigits(a), b_digits = IsDigits(b);
+  if (a_digits != b_digits) return a_digits ? -1 : 1;
+  if (!a_digits) return a.compare(b);
   a.remove_prefix(std::min(a.find_first_not_of('0'), a.size()));
   b.remove_prefix(std::min(b.find_first_not_of('0'), b.size()));
   if (a.size() != b.size()) return a.size() < b.size() ? -1 : 1;

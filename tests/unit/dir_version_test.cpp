@@ -36,6 +36,19 @@ TEST(DirVersion, CompareNumerically) {
   EXPECT_LT(CompareVersions("2.0.3", "10"), 0);
 }
 
+// Found by fuzz/versions_fuzz: numbers against other text made a cycle (a < b < c < a), which
+// breaks the std::map and std::sort that order versions read from tracking tables.
+TEST(DirVersion, ComparesVersionsThatAreNotNumbersConsistently) {
+  const std::string a = "020240102V20405", b = "1.621225", c = "002";
+  EXPECT_LT(CompareVersions(b, c), 0);
+  EXPECT_LT(CompareVersions(c, a), 0);
+  EXPECT_LT(CompareVersions(b, a), 0);
+  // Numbers come before other text, and equal numbers stay equal.
+  EXPECT_LT(CompareVersions("99", "0a"), 0);
+  EXPECT_EQ(CompareVersions("01", "1"), 0);
+  EXPECT_LT(CompareVersions("1", "1.x"), 0);
+}
+
 TEST(DirVersion, SortsNineBeforeTen) {
   testing::TempDir tmp;
   const Dir dir =
