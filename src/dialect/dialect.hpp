@@ -1,8 +1,8 @@
-// The dialect boundary: everything that differs between PostgreSQL and SQLite sits behind this
-// interface, one implementation per folder (src/dialect/postgres, src/dialect/sqlite).
+// The dialect boundary: everything that differs between PostgreSQL and SQLite above the connection
+// (src/driver) sits behind this interface, one implementation per folder (src/dialect/postgres,
+// src/dialect/sqlite).
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +17,6 @@ namespace strata::dialect {
 class DialectImpl {
  public:
   virtual ~DialectImpl() = default;
-
-  virtual std::unique_ptr<Conn> Connect(const Url& url) const = 0;
 
   // See migrate::Inspect. Must use a number of round trips that does not depend on the number of
   // tables.

@@ -1,9 +1,6 @@
-// Planning entry points: dispatch to the dialect's planner.
+// Planning entry points: dispatch to the dialect's planner, and plans as scripts. Running them is
+// ApplyStatements' (statements.cpp).
 #include "strata/migrate/plan.hpp"
-
-#include <fmt/format.h>
-
-#include <optional>
 
 #include "dialect/dialect.hpp"
 #include "strata/error.hpp"
@@ -45,27 +42,6 @@ std::string FormatScript(const std::vector<Statement>& statements) {
     out += st.sql + ";\n";
   }
   return out;
-}
-
-void ApplyStatements(Conn& conn, const std::vector<Statement>& statements) {
-  std::optional<Transaction> tx;
-  size_t index = 0;
-  for (const Statement& st : statements) {
-    ++index;
-    if (st.no_tx && tx) {
-      tx->Commit();
-      tx.reset();
-    }
-    if (!st.no_tx && !tx) tx.emplace(conn);
-    try {
-      conn.Exec(st.sql);
-    } catch (const SqlError& e) {
-      throw SqlError(fmt::format("statement {} of {} failed: {}\n  statement: {}", index,
-                                 statements.size(), e.server_message, st.sql),
-                     e.sqlstate, e.server_message, st.sql, e.position);
-    }
-  }
-  if (tx) tx->Commit();
 }
 
 }  // namespace strata::migrate

@@ -5,16 +5,16 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <map>
 
 #include "dialect/dialect.hpp"
+#include "driver/split.hpp"
 #include "migrate/dev.hpp"
 #include "migrate/file_io.hpp"
 #include "migrate/revisions.hpp"
-#include "migrate/split.hpp"
+#include "migrate/statements.hpp"
 #include "strata/error.hpp"
 
 namespace strata::migrate {
@@ -44,22 +44,12 @@ schema::Realm Normalize(Conn& dev, bool transactional, const std::function<void(
   return realm;
 }
 
-// True when `sql` has top-level BEGIN, START TRANSACTION, COMMIT, END or ROLLBACK statements
-// (hand-written files often wrap themselves in BEGIN … COMMIT): run inside a transaction of
-// ours, they would commit it, and rolling it back would no longer clean the dev database.
+// True when `sql` manages its own transactions (IsTransactionControl): run inside a transaction
+// of ours, it would commit it, and rolling it back would no longer clean the dev database.
 bool HoldsTransactionControl(std::string_view sql) {
-  for (const ScriptStatement& st : SplitStatements(sql)) {
-    std::string word;
-    for (char c : st.text) {
-      if (!std::isalpha(static_cast<unsigned char>(c))) break;
-      word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    }
-    if (word == "BEGIN" || word == "START" || word == "COMMIT" || word == "END" ||
-        word == "ROLLBACK") {
-      return true;
-    }
-  }
-  return false;
+  const std::vector<driver::ScriptStatement> statements = driver::SplitStatements(sql);
+  return std::any_of(statements.begin(), statements.end(),
+                     [](const auto& st) { return IsTransactionControl(st.text); });
 }
 
 // Runs a PostgreSQL script in one request under a savepoint, or returns false with nothing of it

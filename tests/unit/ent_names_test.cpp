@@ -1,7 +1,7 @@
 // ent's naming functions: inflect's Pluralize/Singularize, ent's snake(), table names and Atlas's
-// MD5 shortening, checked against the worked examples of ent's own tests and fixtures
-// (entc/gen/type_test.go TestType_Table, entc/integration/ent/migrate/schema.go,
-// dialect/sql/schema/schema_test.go and migrate_test.go) and the inflect rules they follow.
+// MD5 shortening, checked against the worked examples of ent's own tests and fixtures (its
+// TestType_Table, its integration schema, its TestDDL and migration tests) and the inflect rules
+// they follow.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,7 +16,7 @@ namespace {
 using Cases = std::vector<std::pair<std::string, std::string>>;
 
 TEST(EntNamesTest, TableNamesOfEntsFixtures) {
-  // entc/gen/type_test.go TestType_Table and the integration schema.
+  // ent's TestType_Table and its integration schema.
   for (const auto& [type, table] : Cases{{"User", "users"},
                                          {"Device", "devices"},
                                          {"UserInfo", "user_infos"},
@@ -192,11 +192,11 @@ TEST(EntNamesTest, Md5) {
 }
 
 TEST(EntNamesTest, ShortenNameAsAtlasSymbol) {
-  // dialect/sql/schema/schema_test.go TestDDL (PostgreSQL, 63).
+  // ent's TestDDL (PostgreSQL, 63).
   EXPECT_EQ(
       ShortenName("super_duper_mega_ultra_hyper_giga_colossal_unbelievably_long_index_name", 63),
       "super_duper_mega_ultra_hyper_g_249590215c5bc8be0106146e65d7fa7f");
-  // dialect/sql/schema/migrate_test.go (SQLite, 64).
+  // ent's SQLite migration test (64).
   EXPECT_EQ(ShortenName("long_" + std::string(60, '_'), 64),
             "long____________________________1cb2e7e47a309191385af4ad320875b1");
   EXPECT_EQ(ShortenName(std::string(63, 'x'), 63), std::string(63, 'x'));

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "migrate/split.hpp"
+#include "driver/split.hpp"
 #include "strata/migrate/diff_dir.hpp"
 #include "strata/migrate/dir.hpp"
 #include "strata/migrate/executor.hpp"
@@ -61,7 +61,7 @@ TEST_P(HostileNames, NamesCannotInjectStatementsIntoMigrationFiles) {
   // a name had broken would leave its rest as a statement of its own.
   for (const std::string& file : r.files) {
     const std::string text = Read(path / file);
-    for (const ScriptStatement& st : SplitStatements(text)) {
+    for (const driver::ScriptStatement& st : driver::SplitStatements(text)) {
       EXPECT_FALSE(st.text.starts_with("DROP TABLE victim") || st.text.starts_with("DELETE"))
           << file << " line " << st.line << " runs a statement a name smuggled in: " << st.text;
     }

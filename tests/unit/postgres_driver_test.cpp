@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "dialect/postgres/postgres.hpp"
+#include "driver/postgres/conn.hpp"
 #include "strata/driver.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/state.hpp"
@@ -131,7 +131,7 @@ TEST(PostgresDriverTest, QueryPassesTextParametersAndNulls) {
 TEST(PostgresDriverTest, QueryAllReturnsEveryStatementsRowsInOneRequest) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();
-  auto& pg = dialect::postgres::AsPg(*conn);
+  auto& pg = driver::postgres::AsPg(*conn);
   const auto before = conn->round_trips();
   std::vector<Rows> results = pg.QueryAll(
       "CREATE TEMP TABLE n (v integer); SELECT 1 AS a, NULL AS b; SELECT 'x' "
@@ -146,7 +146,7 @@ TEST(PostgresDriverTest, QueryAllReturnsEveryStatementsRowsInOneRequest) {
 TEST(PostgresDriverTest, QueryAllStopsAtTheFailingStatementAndLeavesTheConnectionUsable) {
   TempDatabase db(Dialect::kPostgres);
   auto conn = db.Connect();
-  auto& pg = dialect::postgres::AsPg(*conn);
+  auto& pg = driver::postgres::AsPg(*conn);
   try {
     pg.QueryAll("CREATE TABLE kept (v integer); SELECT 1 / 0; CREATE TABLE never (v integer)");
     ADD_FAILURE() << "the division by zero passed";

@@ -1,5 +1,6 @@
-// The schema-evolution scenario suite (DESIGN.md §6): every folder of tests/scenarios/ is a series
-// of desired states, migrated step by step on real databases and checked against the databases.
+// The schema-evolution scenario suite: every folder of tests/scenarios/ (see its README) is a
+// series of desired states, migrated step by step on real databases and checked against the
+// databases.
 //
 // A scenario folder holds v1.sql, v2.sql, … (each a complete schema), optional dataN.sql (rows
 // inserted once state N is reached) and an optional `irreversible` file listing the steps whose
@@ -43,21 +44,6 @@ std::string PlanText(const migrate::Plan& plan) {
   for (const auto& i : plan.irreversible) out += "irreversible: " + i + "\n";
   for (const auto& w : plan.warnings) out += "warning: " + w + "\n";
   return out;
-}
-
-// Runs statements as `schema apply` does: consecutive statements share one transaction; a
-// statement marked no_tx runs on its own, outside any transaction.
-void Apply(Conn& conn, const std::vector<migrate::Statement>& statements) {
-  size_t i = 0;
-  while (i < statements.size()) {
-    if (statements[i].no_tx) {
-      conn.Exec(statements[i++].sql);
-      continue;
-    }
-    Transaction tx(conn);
-    for (; i < statements.size() && !statements[i].no_tx; ++i) conn.Exec(statements[i].sql);
-    tx.Commit();
-  }
 }
 
 // One scenario on one dialect. Every check reports the scenario, the step and the oracle.
@@ -128,11 +114,12 @@ class ScenarioRun {
     migrate::ExecScript(*data_conn_, ReadFile(DataPath(n)), DataPath(n).string());
   }
 
-  // Applies `statements`, reporting a failure with the plan. Returns whether they all ran.
+  // Applies `statements` as `schema apply` does, reporting a failure with the plan. Returns whether
+  // they all ran.
   bool ApplyOrReport(Conn& conn, const std::vector<migrate::Statement>& statements, int step,
                      std::string_view what, const migrate::Plan& plan) {
     try {
-      Apply(conn, statements);
+      migrate::ApplyStatements(conn, statements);
       return true;
     } catch (const Error& e) {
       ADD_FAILURE() << Where(step, what) << e.what() << "\n" << PlanText(plan);

@@ -1,9 +1,9 @@
 // The statement splitter: quotes, comments, dollar quoting and bodies holding semicolons.
-#include "migrate/split.hpp"
+#include "driver/split.hpp"
 
 #include <gtest/gtest.h>
 
-namespace strata::migrate {
+namespace strata::driver {
 namespace {
 
 std::vector<std::string> Texts(std::string_view script) {
@@ -66,4 +66,4 @@ TEST(SplitTest, LineAt) {
 }
 
 }  // namespace
-}  // namespace strata::migrate
+}  // namespace strata::driver

@@ -24,28 +24,6 @@ schema::Realm InspectSql(std::string_view sql) {
   return migrate::Inspect(*conn);
 }
 
-// Runs statements the way an executor must: no_tx statements outside the transaction that holds
-// the others.
-void Apply(Conn& conn, const std::vector<Statement>& statements) {
-  bool open = false;
-  for (const auto& s : statements) {
-    if (s.no_tx && open) {
-      conn.Exec("COMMIT");
-      open = false;
-    } else if (!s.no_tx && !open) {
-      conn.Exec("BEGIN");
-      open = true;
-    }
-    try {
-      conn.Exec(s.sql);
-    } catch (const Error&) {
-      if (open) conn.Exec("ROLLBACK");
-      throw;
-    }
-  }
-  if (open) conn.Exec("COMMIT");
-}
-
 // The plan from the database's current state to the state `desired_sql` builds.
 migrate::Plan PlanTo(Conn& conn, std::string_view desired_sql, schema::Realm* desired = nullptr) {
   const schema::Realm to = InspectSql(desired_sql);
@@ -109,14 +87,14 @@ TEST(SqlitePlanTest, AlterTableWherePossible) {
   EXPECT_EQ(plan.statements.back().comment, "create \"u\" table");
   EXPECT_TRUE(plan.warnings.empty());
 
-  Apply(*conn, plan.statements);
+  migrate::ApplyStatements(*conn, plan.statements);
   ExpectState(*conn, desired);
   EXPECT_EQ(One(*conn, "SELECT n || '/' || a FROM t"), "0/x");
 
   // The reverse needs a rebuild (a column with a foreign key cannot be dropped) and restores the
   // first state.
   EXPECT_TRUE(Mentions(plan.reverse, "CREATE TABLE \"new_t\""));
-  Apply(*conn, plan.reverse);
+  migrate::ApplyStatements(*conn, plan.reverse);
   ExpectState(*conn, before);
   EXPECT_EQ(One(*conn, "SELECT a FROM t WHERE id = 1"), "x");
 }
@@ -180,7 +158,7 @@ TEST(SqlitePlanTest, RebuildKeepsRowsReferencesAndViews) {
                        "'') FROM \"p\""));
   EXPECT_FALSE(Mentions(plan.statements, "new_c"));  // c itself does not change
 
-  Apply(*conn, plan.statements);
+  migrate::ApplyStatements(*conn, plan.statements);
   ExpectState(*conn, desired);
   // Rows survived, the child's ON DELETE CASCADE did not fire, NULLs took the new default.
   EXPECT_EQ(
@@ -213,7 +191,7 @@ TEST(SqlitePlanTest, RebuildKeepsRowsReferencesAndViews) {
   EXPECT_TRUE(
       migrate::Diff(migrate::Inspect(*conn), desired, dialect::Get(Dialect::kSqlite).diff_options())
           .empty());
-  Apply(*conn, plan.reverse);
+  migrate::ApplyStatements(*conn, plan.reverse);
   ExpectState(*conn, before);
   EXPECT_EQ(One(*conn, "SELECT count(*) FROM c"), "2");
 }
@@ -243,7 +221,7 @@ TEST(SqlitePlanTest, RebuildReCreatesTheTablesTriggers) {
                                     &desired);
   ASSERT_TRUE(Mentions(plan.statements, "DROP TABLE \"account\""));
   EXPECT_TRUE(plan.warnings.empty()) << plan.warnings.front();
-  Apply(*conn, plan.statements);
+  migrate::ApplyStatements(*conn, plan.statements);
   EXPECT_EQ(One(*conn,
                 "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema "
                 "WHERE type = 'trigger' ORDER BY name)"),
@@ -252,7 +230,7 @@ TEST(SqlitePlanTest, RebuildReCreatesTheTablesTriggers) {
   EXPECT_EQ(One(*conn, "SELECT group_concat(account_id || ' ' || what, '; ') FROM audit"),
             "1 insert 10; 2 insert 20; 1 delete");
   // The reverse rebuild keeps them as well.
-  Apply(*conn, plan.reverse);
+  migrate::ApplyStatements(*conn, plan.reverse);
   EXPECT_EQ(One(*conn, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"), "2");
 }
 
@@ -288,14 +266,16 @@ TEST(SqlitePlanTest, RebuildThatBreaksAReferenceRollsBack) {
              "CREATE TABLE p (id INTEGER PRIMARY KEY);"
              "CREATE TABLE c (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p (id));");
   try {
-    Apply(*conn, plan.statements);
+    migrate::ApplyStatements(*conn, plan.statements);
     FAIL() << "a dangling reference was committed";
-  } catch (const ConstraintError& e) {
+  } catch (const migrate::StatementError& e) {
+    EXPECT_EQ(e.sqlstate, "SQLITE_CONSTRAINT_FOREIGNKEY");
     EXPECT_NE(std::string(e.what()).find("row 1 of \"c\" references a missing row of \"p\""),
               std::string::npos)
         << e.what();
   }
-  conn->Exec("PRAGMA foreign_keys = on");  // what the executor's trailing no_tx statement does
+  // The rebuild's closing pragma ran after the rollback all the same.
+  EXPECT_EQ(One(*conn, "PRAGMA foreign_keys"), "1");
   ExpectState(*conn, before);
 }
 
@@ -332,7 +312,7 @@ TEST(SqlitePlanTest, ChangesAlterCannotExpressRebuild) {
     schema::Realm desired;
     const migrate::Plan plan = PlanTo(*conn, c.to, &desired);
     EXPECT_TRUE(Mentions(plan.statements, "CREATE TABLE \"new_t\""));
-    Apply(*conn, plan.statements);
+    migrate::ApplyStatements(*conn, plan.statements);
     ExpectState(*conn, desired);
     EXPECT_EQ(One(*conn, "SELECT count(*) FROM t"), "1");
   }
@@ -347,10 +327,10 @@ TEST(SqlitePlanTest, NotNullColumnWithoutDefaultWarnsAndFailsOnRows) {
   EXPECT_NE(plan.warnings[0].find("column \"b\" is added to table \"t\" as NOT NULL without a "
                                   "default"),
             std::string::npos);
-  EXPECT_THROW(Apply(*conn, plan.statements), ConstraintError);
-  conn->Exec("PRAGMA foreign_keys = on");
+  EXPECT_THROW(migrate::ApplyStatements(*conn, plan.statements), migrate::StatementError);
+  EXPECT_EQ(One(*conn, "PRAGMA foreign_keys"), "1");
   conn->Exec("DELETE FROM t");
-  Apply(*conn, plan.statements);  // an empty table takes it
+  migrate::ApplyStatements(*conn, plan.statements);  // an empty table takes it
   EXPECT_NE(migrate::Inspect(*conn).schemas[0].tables[0].FindColumn("b"), nullptr);
 }
 
@@ -380,13 +360,13 @@ TEST(SqlitePlanTest, TablesInDependencyOrder) {
 
   TempDatabase db(Dialect::kSqlite);
   auto conn = db.Connect();
-  Apply(*conn, plan.statements);
+  migrate::ApplyStatements(*conn, plan.statements);
   conn->Exec(
       "INSERT INTO z_parent VALUES (1); INSERT INTO a_child VALUES (1, 1);"
       "INSERT INTO m_cycle1 VALUES (1, NULL); INSERT INTO m_cycle2 VALUES (1, 1);"
       "UPDATE m_cycle1 SET o = 1");
   // Children go before their parents, and the cycle's check waits for the commit.
-  Apply(*conn, plan.reverse);
+  migrate::ApplyStatements(*conn, plan.reverse);
   EXPECT_TRUE(migrate::Inspect(*conn).schemas[0].tables.empty());
 }
 

@@ -107,8 +107,8 @@ TEST(StateErrors, PostgresDirtyDevListsTypesToo) {
   }
 }
 
-// DESIGN §7: a desired state using an extension's type on a dev database without the extension
-// says what to do.
+// A desired state using an extension's type on a dev database without the extension says what to
+// do.
 TEST(StateErrors, PostgresMissingExtensionTypeSaysToCreateTheExtension) {
   TempDatabase dev(Dialect::kPostgres);
   auto conn = dev.Connect();

@@ -1,5 +1,5 @@
 // Running a migration directory against a database: apply, down, status and set, with the
-// tracking tables, the migration lock and the transaction modes (DESIGN.md §4).
+// tracking tables, the migration lock and the transaction modes (docs/migrate-apply.md).
 #pragma once
 
 #include <chrono>

@@ -1,10 +1,13 @@
 // Planning: changes → SQL statements for one dialect, with the statements that undo them.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "strata/driver.hpp"
+#include "strata/error.hpp"
 #include "strata/migrate/changes.hpp"
 
 namespace strata::migrate {
@@ -58,8 +61,38 @@ std::vector<Statement> CreateStatements(Dialect dialect, const schema::Realm& re
 // same comment, every statement terminated by ";" and a newline.
 std::string FormatScript(const std::vector<Statement>& statements);
 
-// Runs statements in one transaction, so a failure changes nothing. Statements marked no_tx run
-// on their own, between transactions. A failure throws SqlError naming the failing statement.
-void ApplyStatements(Conn& conn, const std::vector<Statement>& statements);
+// A statement run by ApplyStatements failed: the server's error (sqlstate, server_message and
+// position as in the SqlError it threw), `statement` the statement as the list holds it, and
+// `index` its position in the list. The message names the statement and its number.
+class StatementError : public SqlError {
+ public:
+  StatementError(const SqlError& cause, std::string statement, size_t index, size_t count);
+  size_t index;
+};
+
+// What ApplyStatements does besides running the statements, for callers that record progress with
+// them (the migration executor). Either may be empty.
+struct ApplyHooks {
+  // Runs statement `index`, which is marked no_tx, in place of `conn.Exec(sql)`. A SqlError it
+  // throws is the statement's failure.
+  std::function<void(size_t index)> run_alone;
+  // Runs inside each transaction ApplyStatements opens, right before it commits, given the
+  // statements [begin, end) it holds: what it writes commits with them, or rolls back with them.
+  std::function<void(size_t begin, size_t end)> before_commit;
+};
+
+// Runs statements in order, in as few transactions as their no_tx marks allow. This is the one way
+// strata runs a list of statements: `schema apply`, and the migration executor's files.
+//   - Consecutive statements not marked no_tx share one transaction, committed before the next
+//     no_tx statement and at the end; a failure rolls it back, so it changes nothing.
+//   - A statement marked no_tx runs alone, outside any transaction; what ran before it stays.
+//   - A no_tx `PRAGMA foreign_keys = off` (how a SQLite plan opens a table rebuild: SQLite ignores
+//     the pragma inside a transaction) is undone however the run ends: when something fails after
+//     it, the no_tx `PRAGMA foreign_keys = on` the list holds after it still runs, after the
+//     rollback, so the connection enforces foreign keys as the list would have left it.
+// A failing statement throws StatementError; an exception of `hooks.before_commit` (or of COMMIT)
+// is passed on as it is, after the same rollback and pragma.
+void ApplyStatements(Conn& conn, const std::vector<Statement>& statements,
+                     const ApplyHooks& hooks = {});
 
 }  // namespace strata::migrate

@@ -784,7 +784,7 @@ std::string MakeObjectName(std::string_view name1, std::string_view name2, std::
   return fmt::format("{}_{}_{}", clip(name1, n1), clip(name2, n2), label);
 }
 
-schema::Realm Inspect(PgConn& conn) {
+schema::Realm Inspect(driver::postgres::PgConn& conn) {
   if (conn.server_version() < 120000) {
     throw Error(fmt::format("{}: PostgreSQL {} is too old: strata needs PostgreSQL 12 or later",
                             conn.url().Redacted(), conn.server_version() / 10000));

@@ -1,11 +1,11 @@
-// The PostgreSQL dialect: connection, inspection, planning, script execution and cleaning, put
-// together behind the DialectImpl interface.
+// The PostgreSQL dialect: inspection, planning, script execution and cleaning, put together behind
+// the DialectImpl interface.
 #include "dialect/postgres/postgres.hpp"
 
 #include <fmt/format.h>
 
 #include "dialect/dialect.hpp"
-#include "migrate/split.hpp"
+#include "driver/split.hpp"
 #include "strata/error.hpp"
 
 namespace strata::dialect {
@@ -90,14 +90,14 @@ size_t ByteOffset(std::string_view text, int position) {
 }  // namespace
 
 void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) {
-  for (const migrate::ScriptStatement& stmt : migrate::SplitStatements(script)) {
+  for (const driver::ScriptStatement& stmt : driver::SplitStatements(script)) {
     try {
       conn.Exec(stmt.text);
     } catch (const SqlError& e) {
       // The line of the error position when the server gives one, else the statement's first.
       int line = stmt.line;
       if (e.position > 0) {
-        line = migrate::LineAt(script, stmt.offset + ByteOffset(stmt.text, e.position));
+        line = driver::LineAt(script, stmt.offset + ByteOffset(stmt.text, e.position));
       }
       std::string message = fmt::format("{}:{}: {}", source_name, line, e.what());
       // A missing type or function most often belongs to an extension: a dev database holds
@@ -116,7 +116,7 @@ void ExecScript(Conn& conn, std::string_view script, std::string_view source_nam
   }
 }
 
-void Clean(PgConn& conn) {
+void Clean(driver::postgres::PgConn& conn) {
   Rows script = conn.Query(kCleanQuery, {conn.url().SearchPath()});
   if (const auto& sql = script.rows.at(0).at(0); sql.has_value()) conn.Exec(*sql);
 }
@@ -127,12 +127,8 @@ namespace {
 
 class PostgresDialect : public DialectImpl {
  public:
-  std::unique_ptr<Conn> Connect(const Url& url) const override {
-    return postgres::PgConn::Open(url);
-  }
-
   schema::Realm Inspect(Conn& conn) const override {
-    return postgres::Inspect(postgres::AsPg(conn));
+    return postgres::Inspect(driver::postgres::AsPg(conn));
   }
 
   void ExecScript(Conn& conn, std::string_view script,
@@ -140,7 +136,7 @@ class PostgresDialect : public DialectImpl {
     postgres::ExecScript(conn, script, source_name);
   }
 
-  void Clean(Conn& conn) const override { postgres::Clean(postgres::AsPg(conn)); }
+  void Clean(Conn& conn) const override { postgres::Clean(driver::postgres::AsPg(conn)); }
 
   migrate::Plan PlanChanges(const std::vector<migrate::Change>& changes,
                             const migrate::PlanOptions& options) const override {

@@ -11,9 +11,15 @@
 
 #include "dialect/sqlite/parse.hpp"
 #include "dialect/sqlite/sqlite.hpp"
-#include "dialect/sqlite/tokenizer.hpp"
+#include "driver/sqlite/tokenizer.hpp"
 
 namespace strata::dialect::sqlite {
+
+using driver::sqlite::EqualFold;
+using driver::sqlite::Join;
+using driver::sqlite::Lower;
+using driver::sqlite::Tokenize;
+
 namespace {
 
 // A query over every ordinary user table `m` joined to a pragma function. Virtual tables are left

@@ -8,9 +8,19 @@
 #include <cctype>
 #include <span>
 
-#include "dialect/sqlite/tokenizer.hpp"
+#include "driver/sqlite/tokenizer.hpp"
 
 namespace strata::dialect::sqlite {
+
+using driver::sqlite::EqualFold;
+using driver::sqlite::IsKeyword;
+using driver::sqlite::IsPunct;
+using driver::sqlite::Join;
+using driver::sqlite::Token;
+using driver::sqlite::Tokenize;
+using driver::sqlite::TokenKind;
+using driver::sqlite::Unquote;
+
 namespace {
 
 using Tokens = std::span<const Token>;

@@ -22,10 +22,19 @@
 
 #include "dialect/sqlite/parse.hpp"
 #include "dialect/sqlite/sqlite.hpp"
-#include "dialect/sqlite/tokenizer.hpp"
+#include "driver/sqlite/tokenizer.hpp"
 #include "strata/error.hpp"
 
 namespace strata::dialect::sqlite {
+
+using driver::sqlite::EqualFold;
+using driver::sqlite::IsKeyword;
+using driver::sqlite::IsPunct;
+using driver::sqlite::Token;
+using driver::sqlite::Tokenize;
+using driver::sqlite::TokenKind;
+using driver::sqlite::Unquote;
+
 namespace {
 
 using migrate::Statement;

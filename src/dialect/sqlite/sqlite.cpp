@@ -1,28 +1,16 @@
-// The SQLite dialect's entry point, scripts and Clean.
+// The SQLite dialect's entry point, scripts and Clean, on the connection of src/driver/sqlite.
 #include "dialect/sqlite/sqlite.hpp"
 
 #include <fmt/format.h>
 
-#include "dialect/sqlite/conn.hpp"
+#include "driver/sqlite/conn.hpp"
 #include "strata/error.hpp"
 
 namespace strata::dialect {
 namespace sqlite {
-namespace {
 
-SqliteConn& AsSqlite(Conn& conn) {
-  auto* sqlite = dynamic_cast<SqliteConn*>(&conn);
-  if (sqlite == nullptr) {
-    throw Error(fmt::format("{} is not a SQLite connection", conn.url().Redacted()));
-  }
-  return *sqlite;
-}
-
-}  // namespace
-
-std::unique_ptr<Conn> SqliteDialect::Connect(const Url& url) const {
-  return std::make_unique<SqliteConn>(url);
-}
+using driver::sqlite::AsSqlite;
+using driver::sqlite::SqliteConn;
 
 void SqliteDialect::ExecScript(Conn& conn, std::string_view script,
                                std::string_view source_name) const {

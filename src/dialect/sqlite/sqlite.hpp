@@ -1,5 +1,5 @@
-// The SQLite dialect: driver (conn.cpp), inspector (inspect.cpp), planner with table rebuilds
-// (plan.cpp) and the rest (sqlite.cpp). Internal to src/dialect/sqlite.
+// The SQLite dialect: inspector (inspect.cpp), planner with table rebuilds (plan.cpp) and the rest
+// (sqlite.cpp), on the connection of src/driver/sqlite. Internal to src/dialect/sqlite.
 #pragma once
 
 #include "dialect/dialect.hpp"
@@ -8,7 +8,6 @@ namespace strata::dialect::sqlite {
 
 class SqliteDialect final : public DialectImpl {
  public:
-  std::unique_ptr<Conn> Connect(const Url& url) const override;
   schema::Realm Inspect(Conn& conn) const override;
   void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) const override;
   void Clean(Conn& conn) const override;

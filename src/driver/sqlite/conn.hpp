@@ -16,7 +16,7 @@
 
 #include "strata/driver.hpp"
 
-namespace strata::dialect::sqlite {
+namespace strata::driver::sqlite {
 
 class SqliteConn final : public Conn {
  public:
@@ -52,4 +52,7 @@ class SqliteConn final : public Conn {
   std::unique_ptr<sqlite3, Closer> db_;
 };
 
-}  // namespace strata::dialect::sqlite
+// The connection behind a Conn of the SQLite dialect. Throws Error for any other.
+SqliteConn& AsSqlite(Conn& conn);
+
+}  // namespace strata::driver::sqlite

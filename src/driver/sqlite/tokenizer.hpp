@@ -1,6 +1,6 @@
-// A small SQLite tokenizer: enough to read back what the pragmas do not expose from the CREATE
-// statements SQLite keeps in sqlite_schema.sql, and to find statement boundaries for error
-// messages.
+// A small SQLite tokenizer: enough to find statement boundaries and recognize statements in the
+// connection (conn.cpp), and for the dialect to read back what the pragmas do not expose from the
+// CREATE statements SQLite keeps in sqlite_schema.sql.
 #pragma once
 
 #include <span>
@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace strata::dialect::sqlite {
+namespace strata::driver::sqlite {
 
 enum class TokenKind {
   kWord,    // keyword or bare identifier
@@ -47,4 +47,4 @@ std::string Join(std::span<const Token> tokens);
 std::string Lower(std::string_view s);
 bool EqualFold(std::string_view a, std::string_view b);
 
-}  // namespace strata::dialect::sqlite
+}  // namespace strata::driver::sqlite

@@ -1,10 +1,10 @@
 // SQL statement splitter (see split.hpp).
-#include "migrate/split.hpp"
+#include "driver/split.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace strata::migrate {
+namespace strata::driver {
 namespace {
 
 bool IsWordChar(char c) {
@@ -151,4 +151,4 @@ std::vector<ScriptStatement> SplitStatements(std::string_view s) {
   return out;
 }
 
-}  // namespace strata::migrate
+}  // namespace strata::driver

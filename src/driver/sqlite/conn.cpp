@@ -1,6 +1,6 @@
 // The SQLite connection (see conn.hpp): opening by URL, running statements, mapping failures to
 // SqlError with the statement, position and script line.
-#include "dialect/sqlite/conn.hpp"
+#include "driver/sqlite/conn.hpp"
 
 #include <fmt/format.h>
 
@@ -10,11 +10,12 @@
 #include <filesystem>
 #include <utility>
 
-#include "dialect/sqlite/tokenizer.hpp"
-#include "migrate/split.hpp"
+#include "driver/connect.hpp"
+#include "driver/split.hpp"
+#include "driver/sqlite/tokenizer.hpp"
 #include "strata/error.hpp"
 
-namespace strata::dialect::sqlite {
+namespace strata::driver::sqlite {
 namespace {
 
 namespace fs = std::filesystem;
@@ -247,8 +248,7 @@ void SqliteConn::Run(std::string_view sql, std::string_view source_name) {
         std::string message = fmt::format("foreign key check failed: {}", first_violation);
         if (violations > 1) message += fmt::format(" ({} violations)", violations);
         const std::string where =
-            source_name.empty() ? ""
-                                : fmt::format("{}:{}: ", source_name, migrate::LineAt(sql, pos));
+            source_name.empty() ? "" : fmt::format("{}:{}: ", source_name, LineAt(sql, pos));
         throw ConstraintError(fmt::format("{}{}\n  statement: {}", where, message, text),
                               "SQLITE_CONSTRAINT_FOREIGNKEY", message, std::string(text), 0);
       }
@@ -313,7 +313,7 @@ void SqliteConn::Fail(int rc, std::string_view sql, size_t begin, size_t end,
   std::string statement;
   if (end != std::string_view::npos) {
     statement = StatementText(sql, begin, end);
-  } else if (auto split = migrate::SplitStatements(sql.substr(begin)); !split.empty()) {
+  } else if (auto split = SplitStatements(sql.substr(begin)); !split.empty()) {
     statement = split.front().text;
   }
   const int position =
@@ -322,7 +322,7 @@ void SqliteConn::Fail(int rc, std::string_view sql, size_t begin, size_t end,
   std::string message;
   if (!source_name.empty()) {
     const size_t at = offset >= 0 ? begin + static_cast<size_t>(offset) : begin;
-    message = fmt::format("{}:{}: ", source_name, migrate::LineAt(sql, at));
+    message = fmt::format("{}:{}: ", source_name, LineAt(sql, at));
   }
   message += server == description ? server : fmt::format("{}: {}", description, server);
   message += fmt::format("\n  statement: {}", statement);
@@ -332,4 +332,15 @@ void SqliteConn::Fail(int rc, std::string_view sql, size_t begin, size_t end,
   throw SqlError(std::move(message), CodeName(rc), server, std::move(statement), position);
 }
 
-}  // namespace strata::dialect::sqlite
+std::unique_ptr<Conn> Open(const Url& url) { return std::make_unique<SqliteConn>(url); }
+
+SqliteConn& AsSqlite(Conn& conn) {
+  auto* sqlite = dynamic_cast<SqliteConn*>(&conn);
+  if (sqlite == nullptr) {
+    throw Error(
+        fmt::format("internal error: {} is not a SQLite connection", conn.url().Redacted()));
+  }
+  return *sqlite;
+}
+
+}  // namespace strata::driver::sqlite

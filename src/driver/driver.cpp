@@ -1,16 +1,17 @@
 // Dialect-independent parts of the driver layer: connecting by URL, transactions, quoting.
 #include "strata/driver.hpp"
 
-#include <fmt/format.h>
-
-#include "dialect/dialect.hpp"
+#include "driver/connect.hpp"
 #include "strata/error.hpp"
 
 namespace strata {
 
 std::unique_ptr<Conn> Connect(std::string_view url) { return Connect(Url::Parse(url)); }
 
-std::unique_ptr<Conn> Connect(const Url& url) { return dialect::Get(url.dialect).Connect(url); }
+std::unique_ptr<Conn> Connect(const Url& url) {
+  return url.dialect == Dialect::kPostgres ? driver::postgres::Open(url)
+                                           : driver::sqlite::Open(url);
+}
 
 Transaction::Transaction(Conn& conn) : conn_(conn) { conn_.Exec("BEGIN"); }
 
@@ -52,9 +53,5 @@ std::string QuoteLiteral(std::string_view text) {
   out.push_back('\'');
   return out;
 }
-
-namespace dialect {
-const DialectImpl& Get(Dialect d) { return d == Dialect::kPostgres ? Postgres() : Sqlite(); }
-}  // namespace dialect
 
 }  // namespace strata

@@ -1,14 +1,17 @@
-// The libpq connection: connecting from a URL, running statements, and turning server errors into
-// SqlError/ConstraintError with the SQLSTATE, the server's message and the error position.
+// The libpq connection (see conn.hpp): connecting from a URL, running statements, and turning
+// server errors into SqlError/ConstraintError with the SQLSTATE, the server's message and the error
+// position.
+#include "driver/postgres/conn.hpp"
+
 #include <fmt/format.h>
 
 #include <exception>
 #include <string>
 
-#include "dialect/postgres/postgres.hpp"
+#include "driver/connect.hpp"
 #include "strata/error.hpp"
 
-namespace strata::dialect::postgres {
+namespace strata::driver::postgres {
 namespace {
 
 struct ResultCloser {
@@ -112,33 +115,32 @@ void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
 
-std::unique_ptr<PgConn> PgConn::Open(const Url& url) {
-  Url wire = url;
+PgConn::PgConn(Url url) : Conn(std::move(url)) {
+  Url wire = url_;
   wire.params.erase("search_path");
   // x-… parameters are strata's (and golang-migrate's) own, such as x-migrations-table: libpq
   // would reject them.
   std::erase_if(wire.params, [](const auto& p) { return p.first.starts_with("x-"); });
   // strata's strings are UTF-8 throughout (identifiers, comments, error positions).
   wire.params.try_emplace("client_encoding", "UTF8");
-  std::unique_ptr<PgConn> conn(new PgConn(url, PQconnectdb(wire.ToString().c_str())));
-  PGconn* raw = conn->conn_.get();
+  conn_.reset(PQconnectdb(wire.ToString().c_str()));
+  PGconn* raw = conn_.get();
   if (raw == nullptr) throw ConnectionError("out of memory while connecting to PostgreSQL");
   if (PQstatus(raw) != CONNECTION_OK) {
     std::string libpq_message = Trimmed(PQerrorMessage(raw));
     // libpq does not echo passwords; this is a safety net should a future version do so.
-    if (!url.password.empty()) {
-      for (size_t at; (at = libpq_message.find(url.password)) != std::string::npos;) {
-        libpq_message.replace(at, url.password.size(), "xxxxx");
+    if (!url_.password.empty()) {
+      for (size_t at; (at = libpq_message.find(url_.password)) != std::string::npos;) {
+        libpq_message.replace(at, url_.password.size(), "xxxxx");
       }
     }
-    throw ConnectionError(fmt::format("cannot connect to {}: {} ({})", url.Redacted(),
+    throw ConnectionError(fmt::format("cannot connect to {}: {} ({})", url_.Redacted(),
                                       libpq_message, ConnectHint(libpq_message)));
   }
   PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
-  if (std::string schema = url.SearchPath(); !schema.empty()) {
-    conn->Exec("SET search_path TO " + QuoteIdent(schema));
+  if (std::string schema = url_.SearchPath(); !schema.empty()) {
+    Exec("SET search_path TO " + QuoteIdent(schema));
   }
-  return conn;
 }
 
 void PgConn::Exec(std::string_view sql) {
@@ -209,6 +211,8 @@ bool PgConn::InTransaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
+std::unique_ptr<Conn> Open(const Url& url) { return std::make_unique<PgConn>(url); }
+
 PgConn& AsPg(Conn& conn) {
   auto* pg = dynamic_cast<PgConn*>(&conn);
   if (pg == nullptr) {
@@ -218,4 +222,4 @@ PgConn& AsPg(Conn& conn) {
   return *pg;
 }
 
-}  // namespace strata::dialect::postgres
+}  // namespace strata::driver::postgres

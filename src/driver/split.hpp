@@ -1,13 +1,15 @@
 // Splits SQL scripts into statements. Understands quotes ('…', E'…' with backslashes, "…"),
 // comments (-- and nested /* */), dollar-quoted bodies ($$…$$, $tag$…$tag$), and bodies that
 // contain semicolons: PostgreSQL's BEGIN ATOMIC … END and SQLite's CREATE TRIGGER … BEGIN … END.
+// It sits in the driver layer because its lowest user does: the SQLite connection names the
+// failing statement of a script with it.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace strata::migrate {
+namespace strata::driver {
 
 struct ScriptStatement {
   std::string text;   // the statement without its terminating semicolon, trimmed
@@ -21,4 +23,4 @@ std::vector<ScriptStatement> SplitStatements(std::string_view script);
 // The 1-based line of byte `offset` in `text`.
 int LineAt(std::string_view text, size_t offset);
 
-}  // namespace strata::migrate
+}  // namespace strata::driver

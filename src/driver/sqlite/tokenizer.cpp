@@ -1,10 +1,10 @@
 // SQLite tokenizer (see tokenizer.hpp).
-#include "dialect/sqlite/tokenizer.hpp"
+#include "driver/sqlite/tokenizer.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace strata::dialect::sqlite {
+namespace strata::driver::sqlite {
 namespace {
 
 bool IsSpace(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
@@ -152,4 +152,4 @@ bool EqualFold(std::string_view a, std::string_view b) {
          });
 }
 
-}  // namespace strata::dialect::sqlite
+}  // namespace strata::driver::sqlite
