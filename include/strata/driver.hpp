@@ -6,13 +6,19 @@
 // A Conn is one session. It is not thread-safe: use one Conn per thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
+
+#include "strata/types.hpp"
 
 namespace strata {
 
@@ -50,6 +56,47 @@ struct Rows {
   std::vector<Row> rows;
 };
 
+// ---- Typed statements (the generated client's path) -------------------------------------------
+
+// A parameter of a typed statement. Integers of every width bind as int64, unsigned ones that fit;
+// strings bind as text the server converts to the column's type (varchar, enum, json, …); Bytes
+// as bytea / BLOB; Time as timestamptz / RFC 3339 text in UTC; UUID as uuid / its canonical text.
+using Value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Bytes, Time, UUID>;
+
+// The rows of one typed statement, read in place: a getter converts the current row's cell
+// without copying it into a std::string first. Move-only; destroying it frees the result (and
+// on SQLite resets the cached statement for its next use).
+class Result {
+ public:
+  class Impl;
+  Result();  // no rows; defined out of line, where Impl is complete
+  explicit Result(std::unique_ptr<Impl> impl);
+  Result(Result&&) noexcept;
+  Result& operator=(Result&&) noexcept;
+  ~Result();
+
+  // Moves to the next row (the first, on the first call); false once there is none.
+  bool Next();
+  int columns() const;
+  std::string_view column_name(int col) const;
+  // Rows changed by the INSERT, UPDATE or DELETE (RETURNING rows are read with Next as well).
+  std::int64_t affected() const;
+
+  // The current row's cell `col` (0-based). Reading NULL with anything but IsNull, or a cell
+  // that does not convert to the type asked for, throws Error naming the column.
+  bool IsNull(int col) const;
+  std::int64_t Int(int col) const;
+  double Double(int col) const;
+  bool Bool(int col) const;
+  std::string_view Text(int col) const;  // valid until Next or destruction
+  Bytes Blob(int col) const;
+  strata::Time TimeAt(int col) const;
+  UUID Uuid(int col) const;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
 class Conn {
  public:
   virtual ~Conn() = default;
@@ -65,6 +112,16 @@ class Conn {
   virtual Rows Query(std::string_view sql,
                      const std::vector<std::optional<std::string>>& params = {}) = 0;
 
+  // Runs one statement with typed parameters and returns its rows. Placeholders are $1, $2 on
+  // PostgreSQL and ?1, ?2 (or ?) on SQLite. The statement is prepared on first use and the
+  // prepared form reused for the same text on this connection. Throws SqlError (ConstraintError
+  // for a violated constraint).
+  virtual Result Execute(std::string_view sql, std::span<const Value> params = {}) = 0;
+  // True while a transaction is open on this session (also a failed one).
+  virtual bool InTransaction() const = 0;
+  // False once the connection is lost; a pool replaces such a connection.
+  virtual bool Healthy() const = 0;
+
   // Number of requests sent to the server since the connection opened (for benchmarks: the
   // inspector's cost must not grow with the number of tables).
   std::uint64_t round_trips() const { return round_trips_; }
@@ -79,6 +136,66 @@ class Conn {
 // reached or refuses the credentials.
 std::unique_ptr<Conn> Connect(std::string_view url);
 std::unique_ptr<Conn> Connect(const Url& url);
+
+// ---- Shared handles: strata::Open ---------------------------------------------------------------
+
+struct PoolOptions {
+  // Connections open at most (PostgreSQL; SQLite files use up to this many readers in WAL mode,
+  // `:memory:` exactly one, since each connection would be a database of its own).
+  int max_connections = 10;
+  // How long Acquire waits for a free connection before throwing ConnectionError.
+  std::chrono::milliseconds acquire_timeout{30000};
+};
+
+struct PoolStats {
+  int open = 0;        // connections open now
+  int in_use = 0;      // leased now
+  int max_in_use = 0;  // the most leased at once since Open
+  std::uint64_t replaced = 0;  // broken connections closed and replaced
+};
+
+class Pool;
+
+// A shareable, thread-safe handle on a database: copies share one pool of connections. Lease a
+// connection with Acquire; it returns to the pool when the Lease is destroyed (rolled back first
+// when it comes back inside a transaction, closed when broken).
+class DB {
+ public:
+  class Lease {
+   public:
+    Lease(Lease&&) noexcept;
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    Conn& operator*() const { return *conn_; }
+    Conn* operator->() const { return conn_.get(); }
+    Conn& conn() const { return *conn_; }
+
+   private:
+    friend class DB;
+    Lease(std::shared_ptr<Pool> pool, std::unique_ptr<Conn> conn);
+    std::shared_ptr<Pool> pool_;
+    std::unique_ptr<Conn> conn_;
+  };
+
+  DB() = default;
+  Dialect dialect() const;
+  // The URL with its password masked.
+  std::string Redacted() const;
+  const Url& url() const;
+  // Waits up to PoolOptions::acquire_timeout for a connection. Throws ConnectionError.
+  Lease Acquire() const;
+  PoolStats stats() const;
+  explicit operator bool() const { return pool_ != nullptr; }
+
+ private:
+  friend DB Open(const Url& url, PoolOptions options);
+  std::shared_ptr<Pool> pool_;
+};
+
+// Opens a handle on the database at `url`. One connection is opened at once (so a bad URL or an
+// unreachable server fails here, with InputError or ConnectionError); more as they are needed.
+DB Open(std::string_view url, PoolOptions options = {});
+DB Open(const Url& url, PoolOptions options = {});
 
 // Rolls back on destruction unless committed. Nesting is not supported.
 class Transaction {

@@ -49,10 +49,36 @@ class SqlError : public Error {
   int position;
 };
 
-// A constraint was violated (SQLSTATE class 23, SQLite SQLITE_CONSTRAINT).
+// A constraint was violated (SQLSTATE class 23, SQLite SQLITE_CONSTRAINT). `kind` says which sort;
+// `constraint` names it where the server does (PostgreSQL always; SQLite names the columns of a
+// unique or not-null failure, "users.name", and the name of a named CHECK).
 class ConstraintError : public SqlError {
  public:
+  enum class Kind { kOther, kUnique, kForeignKey, kCheck, kNotNull, kExclusion };
   using SqlError::SqlError;
+  Kind kind = Kind::kOther;
+  std::string constraint;
+};
+
+// The generated client's errors (their messages name the entity, and for ValidationError the
+// field and the rule).
+// No entity matched: Get, Only, First, OnlyID, FirstID, UpdateOneID, DeleteOneID.
+class NotFoundError : public Error {
+ public:
+  using Error::Error;
+};
+// Only() / OnlyID() found more than one entity.
+class NotSingularError : public Error {
+ public:
+  using Error::Error;
+};
+// A value failed a field's validator before any SQL was sent.
+class ValidationError : public InputError {
+ public:
+  ValidationError(std::string message, std::string entity, std::string field)
+      : InputError(std::move(message)), entity(std::move(entity)), field(std::move(field)) {}
+  std::string entity;
+  std::string field;
 };
 
 }  // namespace strata

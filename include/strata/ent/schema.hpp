@@ -29,15 +29,13 @@
 #include <utility>
 #include <vector>
 
+#include "strata/types.hpp"
+
 namespace strata::ent {
 
-using Time = std::chrono::system_clock::time_point;
-
-// A 128-bit UUID in network byte order.
-struct UUID {
-  std::array<std::uint8_t, 16> bytes{};
-  bool operator==(const UUID&) const = default;
-};
+using strata::Bytes;
+using strata::Time;
+using strata::UUID;
 // A random (version 4) UUID, for `field::UUID("id").Default(NewUUID)`.
 UUID NewUUID();
 
