@@ -328,6 +328,41 @@ TEST_P(ClientTest, UpdateDeleteAndTheirErrors) {
   EXPECT_EQ(client_->User.Query().Count(), 0);
 }
 
+TEST_P(ClientTest, GroupByAndAggregatesScanIntoStructs) {
+  for (const auto& [name, age] : std::vector<std::pair<std::string, int>>{
+           {"a", 10}, {"a", 20}, {"b", 5}, {"c", 1}, {"c", 2}, {"c", 3}}) {
+    // Nicknames are unique among active users (a partial unique index).
+    client_->User.Create().SetName(name).SetAge(age).SetNickname(name + std::to_string(age)).Save();
+  }
+  namespace u = ent::user;
+  struct NameStats {
+    std::string name;
+    std::int64_t count;
+    std::int64_t sum;
+    double mean;
+  };
+  const std::vector<NameStats> rows =
+      client_->User.Query()
+          .Where(u::AgeGT(1))
+          .GroupBy(u::FieldName)
+          .Aggregate(strata::ent::Count(), strata::ent::Sum(u::FieldAge),
+                     strata::ent::Mean(u::FieldAge))
+          .Scan<NameStats>(&NameStats::name, &NameStats::count, &NameStats::sum, &NameStats::mean);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].name, "a");
+  EXPECT_EQ(rows[0].count, 2);
+  EXPECT_EQ(rows[0].sum, 30);
+  EXPECT_DOUBLE_EQ(rows[0].mean, 15.0);
+  EXPECT_EQ(rows[2].name, "c");
+  EXPECT_EQ(rows[2].count, 2);  // age 1 is filtered out
+  EXPECT_EQ(client_->User.Query().Aggregate(strata::ent::Max(u::FieldAge)).Int(), 20);
+  EXPECT_EQ(client_->User.Query().Aggregate(strata::ent::Min(u::FieldAge)).Int(), 1);
+  EXPECT_EQ(client_->User.Query().Aggregate(strata::ent::Count()).Int(), 6);
+  EXPECT_DOUBLE_EQ(
+      client_->User.Query().Where(u::NameEQ("a")).Aggregate(strata::ent::Mean(u::FieldAge)).Float(),
+      15.0);
+}
+
 TEST_P(ClientTest, UpsertOnConflict) {
   const ent::User a = client_->User.Create().SetName("a").SetEmail("a@x").Save();
   const ent::User again = client_->User.Create()

@@ -424,6 +424,56 @@ inline void FromSchema(const ent::Value& v, float& out, std::string_view what) {
   out = static_cast<float>(wide);
 }
 
+// ---- GroupBy and aggregates ------------------------------------------------------------------
+
+// One aggregate of Query().Aggregate(…) or GroupBy(…).Aggregate(…): count(*), sum, min, max, avg.
+struct AggregateFunc {
+  const char* fn;
+  const char* column;  // null for count(*)
+};
+
+// A query grouped by columns (none: the whole result is one group), with aggregates; Scan reads
+// each result row into a struct, group columns first, then the aggregates, in order:
+//   struct NameCount { std::string name; std::int64_t count; };
+//   auto rows = client.User.Query().GroupBy(ent::user::FieldName).Aggregate(ent::Count())
+//                   .Scan<NameCount>(&NameCount::name, &NameCount::count);
+class GroupBy {
+ public:
+  GroupBy(std::shared_ptr<Config> config, QueryState state, std::vector<const char*> columns)
+      : config_(std::move(config)), state_(std::move(state)), columns_(std::move(columns)) {}
+  template <class... A>
+  GroupBy& Aggregate(const A&... aggregates) {
+    (aggregates_.push_back(aggregates), ...);
+    return *this;
+  }
+  template <class T, class... M>
+  std::vector<T> Scan(M T::*... members) const {
+    Session session(*config_);
+    Sql sql(session.dialect());
+    Render(sql);
+    Result r = session.Run(sql);
+    std::vector<T> out;
+    while (r.Next()) {
+      T row{};
+      int c = 0;
+      (Read(r, c++, row.*members), ...);
+      out.push_back(std::move(row));
+    }
+    return out;
+  }
+  // The single integer of a query with one aggregate and no group columns (Count, Sum of ints).
+  std::int64_t Int() const;
+  // The single float of a query with one aggregate and no group columns (Mean, Sum of floats).
+  double Float() const;
+
+ private:
+  void Render(Sql& sql) const;
+  std::shared_ptr<Config> config_;
+  QueryState state_;
+  std::vector<const char*> columns_;
+  std::vector<AggregateFunc> aggregates_;
+};
+
 // Text for an entity's String(): "User(id=1, name=a8m)".
 class Printer {
  public:
@@ -457,3 +507,14 @@ Printer& Printer::Add(std::string_view name, const T& value, bool sensitive) {
 }
 
 }  // namespace strata::ent::rt
+
+namespace strata::ent {
+
+// The aggregates of Aggregate(…); `column` is a Field… constant of the queried entity.
+inline rt::AggregateFunc Count() { return {"count", nullptr}; }
+inline rt::AggregateFunc Sum(const char* column) { return {"sum", column}; }
+inline rt::AggregateFunc Min(const char* column) { return {"min", column}; }
+inline rt::AggregateFunc Max(const char* column) { return {"max", column}; }
+inline rt::AggregateFunc Mean(const char* column) { return {"avg", column}; }
+
+}  // namespace strata::ent

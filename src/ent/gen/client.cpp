@@ -816,7 +816,16 @@ std::string EntityHeader(const std::vector<GenEntity>& model, const GenEntity& g
     o += fmt::format("  std::vector<{}::ID> IDs() const;\n  {}::ID FirstID() const;\n"
                      "  {}::ID OnlyID() const;\n", N, N, N);
   }
-  o += "  std::int64_t Count() const;\n  bool Exist() const;\n\n";
+  o += "  std::int64_t Count() const;\n  bool Exist() const;\n";
+  o += fmt::format(
+      "  // GROUP BY these columns ({}::Field…); then Aggregate(…) and Scan into a struct.\n"
+      "  template <class... C>\n  strata::ent::rt::GroupBy GroupBy(const C&... columns) const {{\n"
+      "    return strata::ent::rt::GroupBy(config_, state_, {{columns...}});\n  }}\n"
+      "  // Aggregates over the whole result: Aggregate(strata::ent::Count()).Int().\n"
+      "  template <class... A>\n"
+      "  strata::ent::rt::GroupBy Aggregate(const A&... aggregates) const {{\n"
+      "    return strata::ent::rt::GroupBy(config_, state_, {{}}).Aggregate(aggregates...);\n  }}\n\n",
+      g.pkg);
   o += "  // For the generated code of other entities.\n"
        "  strata::ent::rt::QueryState& state() { return state_; }\n"
        "  const strata::ent::rt::QueryState& state() const { return state_; }\n";

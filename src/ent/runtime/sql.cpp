@@ -637,4 +637,51 @@ void RenderDelete(Sql& sql, const TableSpec& spec, const std::vector<Predicate>&
   RenderWhere(sql, where, "t0");
 }
 
+void GroupBy::Render(Sql& sql) const {
+  const TableSpec& spec = *state_.spec;
+  sql.Raw("SELECT ");
+  bool first = true;
+  for (const char* c : columns_) {
+    if (!first) sql.Raw(", ");
+    first = false;
+    sql.Column("t0", c);
+  }
+  for (const AggregateFunc& a : aggregates_) {
+    if (!first) sql.Raw(", ");
+    first = false;
+    sql.Raw(a.fn).Raw("(");
+    if (a.column == nullptr) {
+      sql.Raw("*");
+    } else {
+      sql.Column("t0", a.column);
+    }
+    sql.Raw(")");
+  }
+  if (first) throw InputError("GroupBy: name the group columns or add an Aggregate");
+  sql.Raw(" FROM ").Table(spec).Raw(" AS ").Ident("t0");
+  RenderWhere(sql, state_.where, "t0");
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    sql.Raw(i == 0 ? " GROUP BY " : ", ").Column("t0", columns_[i]);
+  }
+  for (size_t i = 0; i < columns_.size(); ++i) {
+    sql.Raw(i == 0 ? " ORDER BY " : ", ").Column("t0", columns_[i]);
+  }
+}
+
+std::int64_t GroupBy::Int() const {
+  struct One {
+    std::int64_t value;
+  };
+  const std::vector<One> rows = Scan<One>(&One::value);
+  return rows.empty() ? 0 : rows.front().value;
+}
+
+double GroupBy::Float() const {
+  struct One {
+    double value;
+  };
+  const std::vector<One> rows = Scan<One>(&One::value);
+  return rows.empty() ? 0 : rows.front().value;
+}
+
 }  // namespace strata::ent::rt
