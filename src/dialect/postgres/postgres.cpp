@@ -107,9 +107,12 @@ void ExecScript(Conn& conn, std::string_view script, std::string_view source_nam
             "\nIf it comes from an extension (citext, hstore, uuid-ossp, postgis…), create the "
             "extension first, in this file: CREATE EXTENSION IF NOT EXISTS <name>;";
       }
-      if (dynamic_cast<const ConstraintError*>(&e) != nullptr) {
-        throw ConstraintError(std::move(message), e.sqlstate, e.server_message, e.statement,
+      if (const auto* c = dynamic_cast<const ConstraintError*>(&e); c != nullptr) {
+        ConstraintError error(std::move(message), e.sqlstate, e.server_message, e.statement,
                               e.position);
+        error.kind = c->kind;
+        error.constraint = c->constraint;
+        throw error;
       }
       throw SqlError(std::move(message), e.sqlstate, e.server_message, e.statement, e.position);
     }

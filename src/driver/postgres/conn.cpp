@@ -5,10 +5,17 @@
 
 #include <fmt/format.h>
 
+#include <poll.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
 #include <exception>
 #include <string>
 
 #include "driver/connect.hpp"
+#include "driver/postgres/typed.hpp"
+#include "driver/values.hpp"
 #include "strata/error.hpp"
 
 namespace strata::driver::postgres {
@@ -63,8 +70,24 @@ constexpr size_t kMaxStatementInMessage = 2000;
       fmt::format("{}: {}{}\n  statement: {}", severity.empty() ? "ERROR" : severity,
                   server_message, sqlstate.empty() ? "" : fmt::format(" ({})", sqlstate), shown);
   if (sqlstate.starts_with("23")) {
-    throw ConstraintError(std::move(message), std::move(sqlstate), std::move(server_message),
+    using Kind = ConstraintError::Kind;
+    const Kind kind = sqlstate == "23505"   ? Kind::kUnique
+                      : sqlstate == "23503" ? Kind::kForeignKey
+                      : sqlstate == "23514" ? Kind::kCheck
+                      : sqlstate == "23502" ? Kind::kNotNull
+                      : sqlstate == "23P01" ? Kind::kExclusion
+                                            : Kind::kOther;
+    ConstraintError error(std::move(message), std::move(sqlstate), std::move(server_message),
                           std::string(sql), position);
+    error.kind = kind;
+    error.constraint = Field(r, PG_DIAG_CONSTRAINT_NAME);
+    if (error.constraint.empty() && kind == Kind::kNotNull) {
+      // Not-null constraints have no name before PostgreSQL 18: table.column, as SQLite says.
+      const std::string table = Field(r, PG_DIAG_TABLE_NAME);
+      const std::string column = Field(r, PG_DIAG_COLUMN_NAME);
+      if (!table.empty() && !column.empty()) error.constraint = table + "." + column;
+    }
+    throw error;
   }
   throw SqlError(std::move(message), std::move(sqlstate), std::move(server_message),
                  std::string(sql), position);
@@ -209,6 +232,223 @@ std::vector<Rows> PgConn::QueryAll(std::string_view sql) {
 bool PgConn::InTransaction() const {
   PGTransactionStatusType status = PQtransactionStatus(conn_.get());
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+bool PgConn::Healthy() const {
+  PGconn* c = conn_.get();
+  if (c == nullptr || PQstatus(c) != CONNECTION_OK) return false;
+  if (PQtransactionStatus(c) == PQTRANS_ACTIVE) return true;  // a request is under way
+  // An idle session receives nothing unless the server is going away (a FATAL message, then end
+  // of file): read it, so that libpq notices.
+  pollfd fd{PQsocket(c), POLLIN, 0};
+  if (fd.fd < 0) return false;
+  if (poll(&fd, 1, 0) > 0) {
+    if (PQconsumeInput(c) == 0) return false;
+    while (PGnotify* n = PQnotifies(c)) PQfreemem(n);
+  }
+  return PQstatus(c) == CONNECTION_OK;
+}
+
+namespace {
+
+// Prepared statements kept per connection at most; past it they are all deallocated at once.
+constexpr size_t kMaxPrepared = 1000;
+
+constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kFloat8Oid = 701,
+              kTimestamptzOid = 1184, kUuidOid = 2950;
+
+bool SameParams(const std::vector<Oid>& a, const std::vector<Oid>& b) {
+  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(),
+                                                           a.size() * sizeof(Oid)) == 0);
+}
+
+}  // namespace
+
+void PgConn::Forget(std::string_view sql) {
+  if (auto it = statements_.find(sql); it != statements_.end()) statements_.erase(it);
+}
+
+const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) {
+    for (const auto& p : it->second) {
+      if (SameParams(p->params, oids_)) return p;
+    }
+  }
+  PGconn* c = conn_.get();
+  size_t total = 0;
+  for (const auto& [text, variants] : statements_) total += variants.size();
+  if (total >= kMaxPrepared && PQtransactionStatus(c) != PQTRANS_INERROR) {
+    Exec("DEALLOCATE ALL");
+    statements_.clear();
+    it = statements_.end();
+  }
+  auto prepared = std::make_shared<Prepared>();
+  prepared->name = fmt::format("strata_{}", ++next_name_);
+  prepared->params = oids_;
+  const std::string text(sql);
+  ++round_trips_;
+  Checked(c,
+          PQprepare(c, prepared->name.c_str(), text.c_str(), static_cast<int>(oids_.size()),
+                    oids_.data()),
+          sql);
+  ++round_trips_;
+  Result described = Checked(c, PQdescribePrepared(c, prepared->name.c_str()), sql);
+  prepared->nparams = PQnparams(described.get());
+  const int ncols = PQnfields(described.get());
+  std::vector<Oid> unknown;
+  for (int i = 0; i < ncols; ++i) {
+    const Oid type = PQftype(described.get(), i);
+    prepared->types.push_back(type);
+    Kind kind = BuiltinKind(type);
+    if (kind == Kind::kOther) {
+      if (auto known = type_kinds_.find(type); known != type_kinds_.end()) {
+        kind = static_cast<Kind>(known->second);
+      } else if (std::find(unknown.begin(), unknown.end(), type) == unknown.end()) {
+        unknown.push_back(type);
+      }
+    }
+    prepared->kinds.push_back(kind);
+  }
+  if (!unknown.empty()) {
+    // Enums and text-like extension types (citext) send their text in binary format too.
+    std::string list = "{";
+    for (Oid type : unknown) list += (list.size() > 1 ? "," : "") + std::to_string(type);
+    list += "}";
+    for (Oid type : unknown) type_kinds_[type] = static_cast<std::uint8_t>(Kind::kOther);
+    Rows types = Query(
+        "SELECT t.oid::int8, t.typtype = 'e' OR p.proname IN ('textsend', 'varcharsend', "
+        "'bpcharsend', 'citextsend') FROM pg_type t LEFT JOIN pg_proc p ON p.oid = t.typsend "
+        "WHERE t.oid = ANY($1::oid[])",
+        {list});
+    for (const Row& row : types.rows) {
+      if (row.at(0) && row.at(1) && *row.at(1) == "t") {
+        type_kinds_[static_cast<Oid>(std::stoll(*row.at(0)))] =
+            static_cast<std::uint8_t>(Kind::kText);
+      }
+    }
+    for (int i = 0; i < ncols; ++i) {
+      if (prepared->kinds[i] == Kind::kOther) {
+        prepared->kinds[i] = static_cast<Kind>(type_kinds_.at(prepared->types[i]));
+      }
+    }
+  }
+  prepared->binary = std::find(prepared->kinds.begin(), prepared->kinds.end(), Kind::kOther) ==
+                     prepared->kinds.end();
+  ++prepares_;
+  if (it == statements_.end()) it = statements_.try_emplace(text).first;
+  it->second.push_back(std::move(prepared));
+  return it->second.back();
+}
+
+strata::Result PgConn::Execute(std::string_view sql, std::span<const Value> params) {
+  const size_t n = params.size();
+  oids_.resize(n);
+  values_.resize(n);
+  lengths_.resize(n);
+  formats_.resize(n);
+  scratch_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Value& v = params[i];
+    char* buf = reinterpret_cast<char*>(&scratch_[i]);
+    auto store64 = [&](std::uint64_t x) {
+      x = BigEndian(x);
+      std::memcpy(buf, &x, 8);
+      values_[i] = buf;
+      lengths_[i] = 8;
+      formats_[i] = 1;
+    };
+    switch (v.index()) {
+      case 0:  // NULL: the server infers its type, so one statement serves NULL and values
+        oids_[i] = 0;
+        values_[i] = nullptr;
+        lengths_[i] = 0;
+        formats_[i] = 0;
+        break;
+      case 1:
+        oids_[i] = kBoolOid;
+        buf[0] = std::get<bool>(v) ? 1 : 0;
+        values_[i] = buf;
+        lengths_[i] = 1;
+        formats_[i] = 1;
+        break;
+      case 2:
+        oids_[i] = kInt8Oid;
+        store64(static_cast<std::uint64_t>(std::get<std::int64_t>(v)));
+        break;
+      case 3:
+        oids_[i] = kFloat8Oid;
+        store64(std::bit_cast<std::uint64_t>(std::get<double>(v)));
+        break;
+      case 4: {
+        const std::string& s = std::get<std::string>(v);
+        if (std::memchr(s.data(), 0, s.size()) != nullptr) {
+          throw InputError(fmt::format(
+              "parameter ${} of {} holds a NUL byte, which PostgreSQL text cannot store (pass "
+              "binary data as Bytes)",
+              i + 1, sql.substr(0, 200)));
+        }
+        oids_[i] = 0;  // text: the server converts it to the type the statement needs
+        values_[i] = s.c_str();
+        lengths_[i] = static_cast<int>(s.size());
+        formats_[i] = 0;
+        break;
+      }
+      case 5: {
+        const Bytes& b = std::get<Bytes>(v);
+        oids_[i] = kByteaOid;
+        values_[i] = b.empty() ? "" : reinterpret_cast<const char*>(b.data());
+        lengths_[i] = static_cast<int>(b.size());
+        formats_[i] = 1;
+        break;
+      }
+      case 6:
+        oids_[i] = kTimestamptzOid;
+        store64(static_cast<std::uint64_t>(UnixMicros(std::get<Time>(v)) - kPgEpochMicros));
+        break;
+      case 7:
+        oids_[i] = kUuidOid;
+        values_[i] = reinterpret_cast<const char*>(std::get<UUID>(v).bytes.data());
+        lengths_[i] = 16;
+        formats_[i] = 1;
+        break;
+    }
+  }
+  PGconn* c = conn_.get();
+  for (int attempt = 0;; ++attempt) {
+    std::shared_ptr<const Prepared> prepared = Prepare(sql);
+    if (prepared->nparams != static_cast<int>(n)) {
+      throw Error(fmt::format("the statement takes {} parameter{} but was given {}: {}",
+                              prepared->nparams, prepared->nparams == 1 ? "" : "s", n,
+                              sql.substr(0, 2000)));
+    }
+    const bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
+    ++round_trips_;
+    PGresult* raw = PQexecPrepared(c, prepared->name.c_str(), static_cast<int>(n), values_.data(),
+                                   lengths_.data(), formats_.data(), prepared->binary ? 1 : 0);
+    const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      return strata::Result(MakeResult(raw, std::move(prepared)));
+    }
+    // The server lost the statement (DEALLOCATE, a pooler) or its result columns changed (the
+    // table was altered): prepare it again, and retry once when no transaction was spoiled.
+    const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
+    const char* primary = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const bool lost = state != nullptr && std::strcmp(state, "26000") == 0;
+    const bool reshaped = state != nullptr && std::strcmp(state, "0A000") == 0 &&
+                          primary != nullptr &&
+                          std::strstr(primary, "cached plan must not change result type");
+    if (lost || reshaped) {
+      Forget(sql);
+      if (attempt == 0 && idle && PQstatus(c) == CONNECTION_OK) {
+        PQclear(raw);
+        if (reshaped) Exec("DEALLOCATE " + prepared->name);
+        continue;
+      }
+    }
+    Checked(c, raw, sql);  // throws
+    return {};
+  }
 }
 
 std::unique_ptr<Conn> Open(const Url& url) { return std::make_unique<PgConn>(url); }

@@ -3,17 +3,29 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "strata/driver.hpp"
 
 namespace strata::driver::postgres {
 
+struct Prepared;  // a statement Execute prepared: its name, parameter types, result shape
+
 // One libpq session. Notices are discarded; every request counts as one round trip.
+//
+// Typed statements (Execute) are prepared once per connection for each SQL text and parameter
+// type signature (the OIDs the Value kinds map to: int8, float8, bool, bytea, timestamptz and uuid
+// in binary format; strings and NULL as text with OID 0, for the server to infer), described once
+// (result column types), and executed with PQexecPrepared. Results come back in binary format
+// when every column has a type the driver decodes (the integers, float4/8, numeric, bool, bytea,
+// uuid, timestamptz, timestamp, date, the text types, json/jsonb, enums), else in text format.
 class PgConn final : public Conn {
  public:
   // Connects and, when the URL has a search_path, sets it with SQL (poolers such as PgBouncer
@@ -30,8 +42,15 @@ class PgConn final : public Conn {
   // first statement that fails; the ones after it are not run.
   std::vector<Rows> QueryAll(std::string_view sql);
 
+  Result Execute(std::string_view sql, std::span<const Value> params = {}) override;
+
   // True inside a transaction block (also a failed one), as libpq tracks it.
-  bool InTransaction() const;
+  bool InTransaction() const override;
+  // False once libpq has found the connection broken. When idle, it first reads whatever the
+  // server sent (a termination notice, end of file) without blocking.
+  bool Healthy() const override;
+  // Statements prepared by Execute since the connection opened (a cache miss each).
+  std::uint64_t prepares() const { return prepares_; }
   // The server's version as a number, e.g. 150004.
   int server_version() const { return PQserverVersion(conn_.get()); }
 
@@ -39,7 +58,30 @@ class PgConn final : public Conn {
   struct ConnCloser {
     void operator()(PGconn* c) const { PQfinish(c); }
   };
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
+  // The prepared statement for `sql` with the parameter types in oids_, preparing it on a miss.
+  const std::shared_ptr<const Prepared>& Prepare(std::string_view sql);
+  // Forgets `sql`'s prepared statements (the server lost them, or their result shape changed).
+  void Forget(std::string_view sql);
+
   std::unique_ptr<PGconn, ConnCloser> conn_;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<const Prepared>>, TextHash,
+                     std::equal_to<>>
+      statements_;
+  // Kinds of type OIDs not built in (enums, citext, …), looked up once per connection.
+  std::unordered_map<Oid, std::uint8_t> type_kinds_;
+  std::uint64_t prepares_ = 0;
+  std::uint64_t next_name_ = 0;
+  // Execute's parameter buffers, kept between calls so that a call allocates nothing.
+  std::vector<Oid> oids_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+  std::vector<std::uint64_t> scratch_;
 };
 
 // The connection behind a Conn of the PostgreSQL dialect. Throws Error for any other.

@@ -177,7 +177,9 @@ SqliteConn::SqliteConn(Url url) : Conn(std::move(url)) {
           shown, key));
     }
   }
-  flags |= cache_flag;
+  // A Conn serves one thread at a time (a pool hands it over under its own lock): SQLite's
+  // per-connection mutex, taken by every sqlite3_column_* call, would only cost time.
+  flags |= cache_flag | SQLITE_OPEN_NOMUTEX;
 
   const std::string& path = url_.database;
   if (path != ":memory:" && (flags & SQLITE_OPEN_MEMORY) == 0) {
@@ -249,8 +251,10 @@ void SqliteConn::Run(std::string_view sql, std::string_view source_name) {
         if (violations > 1) message += fmt::format(" ({} violations)", violations);
         const std::string where =
             source_name.empty() ? "" : fmt::format("{}:{}: ", source_name, LineAt(sql, pos));
-        throw ConstraintError(fmt::format("{}{}\n  statement: {}", where, message, text),
+        ConstraintError error(fmt::format("{}{}\n  statement: {}", where, message, text),
                               "SQLITE_CONSTRAINT_FOREIGNKEY", message, std::string(text), 0);
+        error.kind = ConstraintError::Kind::kForeignKey;
+        throw error;
       }
     }
     pos = SkipSpace(sql, std::max(end, pos + 1));
@@ -327,7 +331,24 @@ void SqliteConn::Fail(int rc, std::string_view sql, size_t begin, size_t end,
   message += server == description ? server : fmt::format("{}: {}", description, server);
   message += fmt::format("\n  statement: {}", statement);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    throw ConstraintError(std::move(message), CodeName(rc), server, std::move(statement), position);
+    using Kind = ConstraintError::Kind;
+    ConstraintError error(std::move(message), CodeName(rc), server, std::move(statement),
+                          position);
+    switch (rc) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY:
+      case SQLITE_CONSTRAINT_ROWID: error.kind = Kind::kUnique; break;
+      case SQLITE_CONSTRAINT_FOREIGNKEY: error.kind = Kind::kForeignKey; break;
+      case SQLITE_CONSTRAINT_CHECK: error.kind = Kind::kCheck; break;
+      case SQLITE_CONSTRAINT_NOTNULL: error.kind = Kind::kNotNull; break;
+      default: break;
+    }
+    // "UNIQUE constraint failed: users.email", "CHECK constraint failed: age_positive".
+    constexpr std::string_view kFailed = "failed: ";
+    if (const size_t at = server.find(kFailed); at != std::string::npos) {
+      error.constraint = server.substr(at + kFailed.size());
+    }
+    throw error;
   }
   throw SqlError(std::move(message), CodeName(rc), server, std::move(statement), position);
 }

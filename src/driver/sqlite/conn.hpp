@@ -11,15 +11,34 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "strata/driver.hpp"
 
 namespace strata::driver::sqlite {
 
+// Typed statements (Execute) are prepared once per connection for each SQL text
+// (sqlite3_prepare_v3 with SQLITE_PREPARE_PERSISTENT), reset and rebound on reuse. Values bind as
+// their SQLite types: bool as integer 0/1, Time as RFC 3339 text in UTC with microseconds
+// ("2006-01-02T15:04:05.000000Z", fixed width so that it sorts), UUID as its canonical text.
 class SqliteConn final : public Conn {
  public:
+  // A statement Execute prepared, kept for the next execution of the same text.
+  struct Cached {
+    explicit Cached(sqlite3_stmt* s) : stmt(s) {}
+    ~Cached() { sqlite3_finalize(stmt); }
+    Cached(const Cached&) = delete;
+    Cached& operator=(const Cached&) = delete;
+    sqlite3_stmt* stmt;
+    bool busy = false;  // a live Result is stepping it: another execution prepares its own
+    int users = 0;      // live Results reading it (its column names): not evicted meanwhile
+  };
+
   // Opens the database. Throws InputError for bad parameters, ConnectionError when the file cannot
   // be opened (e.g. its directory does not exist) or is not a SQLite database.
   explicit SqliteConn(Url url);
@@ -37,8 +56,23 @@ class SqliteConn final : public Conn {
   // SQLite gives its offset, else of the failing statement's start).
   void Run(std::string_view sql, std::string_view source_name);
 
+  // Runs one statement (a trailing semicolon allowed) with typed parameters. The first step
+  // runs here, so that a statement whose Result is never read still takes effect; an INSERT,
+  // UPDATE or DELETE … RETURNING runs to completion here (SQLite makes its changes in the first
+  // step anyway), its rows kept for the Result.
+  Result Execute(std::string_view sql, std::span<const Value> params = {}) override;
+
   // Whether a transaction is open (SQLite ignores PRAGMA foreign_keys inside one).
   bool in_transaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+  bool InTransaction() const override { return in_transaction(); }
+  bool Healthy() const override { return db_ != nullptr; }
+  // Statements prepared by Execute since the connection opened (a cache miss each).
+  std::uint64_t prepares() const { return prepares_; }
+
+  // Throws the SqlError (ConstraintError) for result code `rc` of the one statement `sql`.
+  [[noreturn]] void ThrowStatementError(int rc, std::string_view sql) const {
+    Fail(rc, sql, 0, sql.size(), {});
+  }
 
  private:
   struct Closer {
@@ -49,7 +83,19 @@ class SqliteConn final : public Conn {
   [[noreturn]] void Fail(int rc, std::string_view sql, size_t begin, size_t end,
                          std::string_view source_name) const;
 
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+
   std::unique_ptr<sqlite3, Closer> db_;
+  // Declared after db_: finalized before the database closes.
+  std::unordered_map<std::string, std::unique_ptr<Cached>, TextHash, std::equal_to<>> statements_;
+  // The entry Execute found last: a service runs the same few statements over and over, and
+  // comparing the text is cheaper than hashing it.
+  std::string_view last_text_;
+  Cached* last_ = nullptr;
+  std::uint64_t prepares_ = 0;
 };
 
 // The connection behind a Conn of the SQLite dialect. Throws Error for any other.

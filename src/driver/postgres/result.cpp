@@ -1,0 +1,457 @@
+// The Result of a typed statement on PostgreSQL: cells read in place from the PGresult, decoded
+// by column kind from binary format (or parsed from text format when a column has a type the
+// driver does not decode).
+#include <fmt/format.h>
+
+#include <bit>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "driver/postgres/typed.hpp"
+#include "driver/values.hpp"
+#include "strata/error.hpp"
+
+namespace strata::driver::postgres {
+
+Kind BuiltinKind(Oid oid) {
+  switch (oid) {
+    case 16: return Kind::kBool;
+    case 17: return Kind::kBytea;
+    case 18: return Kind::kText;  // "char"
+    case 19: return Kind::kText;  // name
+    case 20: return Kind::kInt8;
+    case 21: return Kind::kInt2;
+    case 23: return Kind::kInt4;
+    case 25: return Kind::kText;
+    case 26: return Kind::kOid;
+    case 114: return Kind::kText;  // json
+    case 142: return Kind::kText;  // xml
+    case 700: return Kind::kFloat4;
+    case 701: return Kind::kFloat8;
+    case 705: return Kind::kText;  // unknown
+    case 1042: return Kind::kText;  // bpchar
+    case 1043: return Kind::kText;  // varchar
+    case 1082: return Kind::kDate;
+    case 1114: return Kind::kTimestamp;
+    case 1184: return Kind::kTimestamptz;
+    case 1700: return Kind::kNumeric;
+    case 2950: return Kind::kUuid;
+    case 3802: return Kind::kJsonb;
+    default: return Kind::kOther;
+  }
+}
+
+namespace {
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kInt2: return "smallint";
+    case Kind::kInt4: return "integer";
+    case Kind::kInt8: return "bigint";
+    case Kind::kOid: return "oid";
+    case Kind::kFloat4: return "real";
+    case Kind::kFloat8: return "double precision";
+    case Kind::kNumeric: return "numeric";
+    case Kind::kBool: return "boolean";
+    case Kind::kBytea: return "bytea";
+    case Kind::kUuid: return "uuid";
+    case Kind::kTimestamptz: return "timestamptz";
+    case Kind::kTimestamp: return "timestamp";
+    case Kind::kDate: return "date";
+    case Kind::kText: return "text";
+    case Kind::kJsonb: return "jsonb";
+    case Kind::kOther: return "other";
+  }
+  return "other";
+}
+
+bool IsInteger(Kind k) {
+  return k == Kind::kInt2 || k == Kind::kInt4 || k == Kind::kInt8 || k == Kind::kOid;
+}
+
+// numeric's binary form (ndigits, weight, sign, dscale, then base-10000 digits) as its text.
+bool NumericText(std::string_view bin, std::string* out) {
+  out->clear();
+  if (bin.size() < 8) return false;
+  const auto ndigits = LoadBigEndian<std::int16_t>(bin.data());
+  const auto weight = LoadBigEndian<std::int16_t>(bin.data() + 2);
+  const auto sign = LoadBigEndian<std::uint16_t>(bin.data() + 4);
+  const auto dscale = LoadBigEndian<std::uint16_t>(bin.data() + 6);
+  if (ndigits < 0 || bin.size() != 8 + 2 * static_cast<size_t>(ndigits)) return false;
+  switch (sign) {
+    case 0xC000: *out = "NaN"; return true;
+    case 0xD000: *out = "Infinity"; return true;
+    case 0xF000: *out = "-Infinity"; return true;
+    case 0x0000: break;
+    case 0x4000: out->push_back('-'); break;
+    default: return false;
+  }
+  auto digit = [&](int k) -> unsigned {
+    return k >= 0 && k < ndigits ? LoadBigEndian<std::uint16_t>(bin.data() + 8 + 2 * k) : 0;
+  };
+  if (weight < 0) {
+    out->push_back('0');
+  } else {
+    out->append(std::to_string(digit(0)));
+    for (int k = 1; k <= weight; ++k) {
+      char buf[4];
+      unsigned d = digit(k);
+      for (int i = 3; i >= 0; --i, d /= 10) buf[i] = static_cast<char>('0' + d % 10);
+      out->append(buf, 4);
+    }
+  }
+  if (dscale > 0) {
+    out->push_back('.');
+    const size_t start = out->size();
+    for (int k = weight + 1; out->size() - start < dscale; ++k) {
+      char buf[4];
+      unsigned d = digit(k);
+      for (int i = 3; i >= 0; --i, d /= 10) buf[i] = static_cast<char>('0' + d % 10);
+      out->append(buf, 4);
+    }
+    out->resize(start + dscale);
+  }
+  return true;
+}
+
+template <typename T>
+bool ParseNumber(std::string_view text, T* out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// An integer written as numeric text ("12", "12.000"); false for fractions and overflow.
+bool IntegralText(std::string_view text, std::int64_t* out) {
+  if (const size_t dot = text.find('.'); dot != std::string_view::npos) {
+    if (text.find_first_not_of('0', dot + 1) != std::string_view::npos) return false;
+    text = text.substr(0, dot);
+  }
+  return ParseNumber(text, out);
+}
+
+int Hex(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+class PgResult final : public Result::Impl {
+ public:
+  PgResult(PGresult* r, std::shared_ptr<const Prepared> prepared)
+      : r_(r),
+        prepared_(std::move(prepared)),
+        rows_(PQntuples(r)),
+        cols_(PQnfields(r)),
+        binary_(prepared_->binary) {
+    // The shape described at prepare time, unless the server changed it since (it refuses to
+    // for a prepared statement; this guards the decoders all the same).
+    kinds_ = prepared_->kinds.data();
+    if (static_cast<int>(prepared_->kinds.size()) != cols_) {
+      own_kinds_.resize(static_cast<size_t>(cols_), Kind::kOther);
+      kinds_ = own_kinds_.data();
+    }
+    if (const char* status = PQcmdStatus(r); std::strncmp(status, "SELECT", 6) != 0) {
+      const std::string_view tuples = PQcmdTuples(r);
+      if (!tuples.empty()) ParseNumber(tuples, &affected_);
+    }
+  }
+  ~PgResult() override { PQclear(r_); }
+
+  bool Next() override {
+    if (row_ + 1 < rows_) {
+      ++row_;
+      return true;
+    }
+    row_ = rows_;
+    return false;
+  }
+  int columns() const override { return cols_; }
+  std::string_view column_name(int col) const override {
+    if (col < 0 || col >= cols_) ThrowBadColumn(col, cols_);
+    return PQfname(r_, col);
+  }
+  std::int64_t affected() const override { return affected_; }
+
+  bool IsNull(int col) const override {
+    Check(col);
+    return PQgetisnull(r_, row_, col) != 0;
+  }
+
+  std::int64_t Int(int col) const override {
+    Check(col);
+    if (binary_) {
+      switch (kinds_[col]) {
+        case Kind::kInt2: return LoadBigEndian<std::int16_t>(Fixed(col, "an integer"));
+        case Kind::kInt4: return LoadBigEndian<std::int32_t>(Fixed(col, "an integer"));
+        case Kind::kInt8: return LoadBigEndian<std::int64_t>(Fixed(col, "an integer"));
+        case Kind::kOid: return LoadBigEndian<std::uint32_t>(Fixed(col, "an integer"));
+        default: break;
+      }
+    }
+    const std::string_view v = Var(col, "an integer");
+    std::int64_t out = 0;
+    switch (kinds_[col]) {
+      case Kind::kInt2:
+        if (binary_) return LoadBigEndian<std::int16_t>(v.data());
+        break;
+      case Kind::kInt4:
+        if (binary_) return LoadBigEndian<std::int32_t>(v.data());
+        break;
+      case Kind::kInt8:
+        if (binary_) return LoadBigEndian<std::int64_t>(v.data());
+        break;
+      case Kind::kOid:
+        if (binary_) return LoadBigEndian<std::uint32_t>(v.data());
+        break;
+      case Kind::kNumeric:
+        if (IntegralText(NumericOf(col, v), &out)) return out;
+        Fail(col, "an integer");
+      default:
+        Fail(col, "an integer");
+    }
+    if (!ParseNumber(v, &out)) Fail(col, "an integer");
+    return out;
+  }
+
+  double Double(int col) const override {
+    Check(col);
+    if (binary_) {
+      switch (kinds_[col]) {
+        case Kind::kFloat4:
+          return std::bit_cast<float>(LoadBigEndian<std::uint32_t>(Fixed(col, "a double")));
+        case Kind::kFloat8:
+          return std::bit_cast<double>(LoadBigEndian<std::uint64_t>(Fixed(col, "a double")));
+        default: break;
+      }
+    }
+    const std::string_view v = Var(col, "a double");
+    double out = 0;
+    switch (kinds_[col]) {
+      case Kind::kFloat4:
+        if (binary_) return std::bit_cast<float>(LoadBigEndian<std::uint32_t>(v.data()));
+        break;
+      case Kind::kFloat8:
+        if (binary_) return std::bit_cast<double>(LoadBigEndian<std::uint64_t>(v.data()));
+        break;
+      case Kind::kNumeric:
+        if (ParseNumber(NumericOf(col, v), &out)) return out;
+        Fail(col, "a double");
+      case Kind::kInt2:
+      case Kind::kInt4:
+      case Kind::kInt8:
+      case Kind::kOid:
+        return static_cast<double>(Int(col));
+      default:
+        Fail(col, "a double");
+    }
+    if (!ParseNumber(v, &out)) Fail(col, "a double");
+    return out;
+  }
+
+  bool Bool(int col) const override {
+    Check(col);
+    const Kind kind = kinds_[col];
+    if (binary_ && kind == Kind::kBool) return *Fixed(col, "a boolean") != 0;
+    const std::string_view v = Var(col, "a boolean");
+    if (kind == Kind::kBool) {
+      if (binary_) return v[0] != 0;
+      if (v == "t") return true;
+      if (v == "f") return false;
+      Fail(col, "a boolean");
+    }
+    if (IsInteger(kind)) return Int(col) != 0;
+    Fail(col, "a boolean");
+  }
+
+  std::string_view Text(int col) const override {
+    const std::string_view v = Cell(col, "text");
+    const Kind kind = kinds_[col];
+    if (kind == Kind::kText) return v;
+    if (kind == Kind::kJsonb && binary_) return v.empty() ? v : v.substr(1);
+    if (kind == Kind::kNumeric) return NumericOf(col, v);
+    if (kind == Kind::kBytea) {
+      if (binary_) return v;
+      std::string& s = Scratch(col);
+      s.clear();
+      if (!HexBytes(v, [&](std::uint8_t b) { s.push_back(static_cast<char>(b)); })) {
+        Fail(col, "text");
+      }
+      return s;
+    }
+    if (!binary_) return v;
+    // Binary cells of other kinds get a text form of their own.
+    std::string& s = Scratch(col);
+    switch (kind) {
+      case Kind::kInt2:
+      case Kind::kInt4:
+      case Kind::kInt8:
+      case Kind::kOid: s = std::to_string(Int(col)); break;
+      case Kind::kFloat4:
+      case Kind::kFloat8: {
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, Double(col));
+        s.assign(buf, end);
+        break;
+      }
+      case Kind::kBool: s = Bool(col) ? "t" : "f"; break;
+      case Kind::kUuid: s = Uuid(col).ToString(); break;
+      case Kind::kTimestamptz:
+      case Kind::kTimestamp:
+      case Kind::kDate: s = FormatRfc3339(TimeAt(col)); break;
+      default: Fail(col, "text");
+    }
+    return s;
+  }
+
+  Bytes Blob(int col) const override {
+    const std::string_view v = Cell(col, "bytes");
+    const Kind kind = kinds_[col];
+    if (kind == Kind::kBytea) {
+      if (binary_) return Bytes(v.begin(), v.end());
+      Bytes out;
+      out.reserve(v.size() / 2);
+      if (!HexBytes(v, [&](std::uint8_t b) { out.push_back(b); })) Fail(col, "bytes");
+      return out;
+    }
+    if (kind == Kind::kText || kind == Kind::kJsonb) {
+      const std::string_view t = Text(col);
+      return Bytes(t.begin(), t.end());
+    }
+    Fail(col, "bytes");
+  }
+
+  Time TimeAt(int col) const override {
+    Check(col);
+    const Kind kind = kinds_[col];
+    Time out;
+    if (binary_ && (kind == Kind::kTimestamptz || kind == Kind::kTimestamp)) {
+      const auto us = LoadBigEndian<std::int64_t>(Fixed(col, "a time"));
+      if (us == std::numeric_limits<std::int64_t>::max()) Fail(col, "a time", "infinity");
+      if (us == std::numeric_limits<std::int64_t>::min()) Fail(col, "a time", "-infinity");
+      if (us > std::numeric_limits<std::int64_t>::max() - kPgEpochMicros ||
+          !FromUnixMicros(us + kPgEpochMicros, &out)) {
+        Fail(col, "a time", "a time outside what strata::Time holds (years 1678 to 2261)");
+      }
+      return out;
+    }
+    const std::string_view v = Var(col, "a time");
+    if (binary_ && kind == Kind::kDate) {
+      const auto days = LoadBigEndian<std::int32_t>(v.data());
+      if (days == std::numeric_limits<std::int32_t>::max()) Fail(col, "a time", "infinity");
+      if (days == std::numeric_limits<std::int32_t>::min()) Fail(col, "a time", "-infinity");
+      if (!FromUnixMicros(static_cast<std::int64_t>(days) * 86'400'000'000 + kPgEpochMicros,
+                          &out)) {
+        Fail(col, "a time", "a date outside what strata::Time holds (years 1678 to 2261)");
+      }
+      return out;
+    }
+    if (kind == Kind::kTimestamptz || kind == Kind::kTimestamp || kind == Kind::kDate ||
+        kind == Kind::kText) {
+      // Text format: the server's ISO output (DateStyle ISO), or a time stored as text.
+      if (ParseTime(v, &out)) return out;
+    }
+    Fail(col, "a time");
+  }
+
+  UUID Uuid(int col) const override {
+    Check(col);
+    const Kind kind = kinds_[col];
+    UUID u;
+    if (kind == Kind::kUuid && binary_) {
+      std::memcpy(u.bytes.data(), Fixed(col, "a UUID"), 16);
+      return u;
+    }
+    const std::string_view v = Var(col, "a UUID");
+    if ((kind == Kind::kUuid || kind == Kind::kText) && ParseUuid(v, &u)) return u;
+    Fail(col, "a UUID");
+  }
+
+ private:
+  void Check(int col) const {
+    if (static_cast<unsigned>(col) >= static_cast<unsigned>(cols_)) ThrowBadColumn(col, cols_);
+    if (static_cast<unsigned>(row_) >= static_cast<unsigned>(rows_)) ThrowNoRow();
+  }
+  // The current row's cell `col`, checked (Check) already; throws for NULL. Fixed: a cell of a
+  // fixed-width binary kind, whose length the server's format fixes.
+  const char* Fixed(int col, std::string_view wanted) const {
+    if (PQgetisnull(r_, row_, col)) ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
+    return PQgetvalue(r_, row_, col);
+  }
+  std::string_view Var(int col, std::string_view wanted) const {
+    if (PQgetisnull(r_, row_, col)) ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
+    return {PQgetvalue(r_, row_, col), static_cast<size_t>(PQgetlength(r_, row_, col))};
+  }
+  std::string_view Cell(int col, std::string_view wanted) const {
+    Check(col);
+    return Var(col, wanted);
+  }
+  std::string& Scratch(int col) const {
+    if (scratch_.empty()) scratch_.resize(static_cast<size_t>(cols_));
+    return scratch_[static_cast<size_t>(col)];
+  }
+  // A numeric cell's text.
+  std::string_view NumericOf(int col, std::string_view v) const {
+    if (!binary_) return v;
+    std::string& s = Scratch(col);
+    if (!NumericText(v, &s)) Fail(col, "a number", "a malformed numeric");
+    return s;
+  }
+  // Decodes bytea's text form, \x followed by hex digits.
+  template <typename Push>
+  static bool HexBytes(std::string_view v, Push push) {
+    if (v.size() < 2 || v[0] != '\\' || v[1] != 'x' || v.size() % 2 != 0) return false;
+    for (size_t i = 2; i < v.size(); i += 2) {
+      const int hi = Hex(v[i]);
+      const int lo = Hex(v[i + 1]);
+      if (hi < 0 || lo < 0) return false;
+      push(static_cast<std::uint8_t>(hi << 4 | lo));
+    }
+    return true;
+  }
+  // What cell `col` holds, for messages.
+  std::string Found(int col) const {
+    const Kind kind = kinds_[col];
+    const std::string_view v{PQgetvalue(r_, row_, col),
+                             static_cast<size_t>(PQgetlength(r_, row_, col))};
+    if (kind == Kind::kOther) {
+      return fmt::format("a value of type OID {} {}", PQftype(r_, col), Excerpt(v));
+    }
+    if (kind == Kind::kBytea) return fmt::format("bytea ({} bytes)", binary_ ? v.size() : 0);
+    if (kind == Kind::kText) return fmt::format("text {}", Excerpt(v));
+    try {
+      return fmt::format("{} {}", KindName(kind), Excerpt(Text(col)));
+    } catch (const Error&) {
+      return fmt::format("a malformed {}", KindName(kind));
+    }
+  }
+  [[noreturn]] void Fail(int col, std::string_view wanted) const {
+    ThrowCellError(PQfname(r_, col), col, wanted, Found(col));
+  }
+  [[noreturn]] void Fail(int col, std::string_view wanted, std::string_view found) const {
+    ThrowCellError(PQfname(r_, col), col, wanted, found);
+  }
+
+  PGresult* r_;
+  std::shared_ptr<const Prepared> prepared_;
+  const Kind* kinds_ = nullptr;
+  std::vector<Kind> own_kinds_;
+  int row_ = -1;
+  int rows_;
+  int cols_;
+  bool binary_;
+  std::int64_t affected_ = 0;
+  mutable std::vector<std::string> scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<Result::Impl> MakeResult(PGresult* result,
+                                         std::shared_ptr<const Prepared> prepared) {
+  return std::make_unique<PgResult>(result, std::move(prepared));
+}
+
+}  // namespace strata::driver::postgres
