@@ -476,6 +476,11 @@ std::string EntitiesHeader(const std::vector<GenEntity>& model, const std::strin
       }
     }
     o += "  } edges;\n\n";
+    // Declared here, defined in the entity's source: implicit ones would instantiate the copy of
+    // every entity its edges reach, recursively, in every file that copies one.
+    o += fmt::format("  {0}();\n  {0}(const {0}&);\n  {0}({0}&&) noexcept;\n"
+                     "  {0}& operator=(const {0}&);\n  {0}& operator=({0}&&) noexcept;\n  ~{0}();\n\n",
+                     g.name);
     o += "  // \"" + g.name + "(id=1, name=…)\"; Sensitive fields are shown as <sensitive>.\n";
     o += "  std::string String() const;\n";
     o += "};\n\n";
@@ -1224,7 +1229,16 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
   const std::string& N = g.name;
   std::string o = kBanner;
   o += fmt::format("// Entity {}: predicates, builders, queries and eager loading.\n", N);
-  o += "#include \"client.hpp\"\n\n#include <map>\n#include <utility>\n\n";
+  // Only the headers this file uses, so that its cost does not grow with the graph.
+  std::set<std::string> includes = {g.pkg};
+  for (const GenEdge& e : g.edges) includes.insert(Find(model, e.target).pkg);
+  o += fmt::format("#include \"{}.hpp\"\n\n#include <map>\n#include <utility>\n\n", g.pkg);
+  includes.erase(g.pkg);
+  if (!includes.empty()) {
+    std::string extra;
+    for (const std::string& inc : includes) extra += fmt::format("#include \"{}.hpp\"\n", inc);
+    o.insert(o.rfind("\n#include <map>"), "\n" + extra.substr(0, extra.size() - 1));
+  }
   o += fmt::format("namespace {} {{\n\n", ns);
   // The run time's conversions, beside the entity's own enum overloads (found by lookup in the
   // entity's namespace first, so they are declared there too).
@@ -1238,6 +1252,10 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
   o += ScanFunction(g);
   o += "}  // namespace\n\n";
   o += EnumDefs(g);
+  o += fmt::format("{0}::{0}() = default;\n{0}::{0}(const {0}&) = default;\n"
+                   "{0}::{0}({0}&&) noexcept = default;\n{0}& {0}::operator=(const {0}&) = default;\n"
+                   "{0}& {0}::operator=({0}&&) noexcept = default;\n{0}::~{0}() = default;\n\n",
+                   N);
   o += fmt::format("std::string {}::String() const {{\n  return strata::ent::rt::Printer({})\n", N, Literal(N));
   if (g.has_id) o += "      .Add(\"id\", id)\n";
   for (const GenField& f : g.fields) {
@@ -1349,8 +1367,9 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
   strata::ent::rt::Session session(*config_);
   session.Atomically([&] {{
     out.reserve(rows.size());
-    // Rows assigning the same columns go in one INSERT, at most kMaxArgs arguments each.
-    constexpr size_t kMaxArgs = 30000;
+    // Rows assigning the same columns go in one INSERT, at most max_args arguments each (libpq
+    // cannot describe a statement of more than about 7,500 parameters).
+    const size_t max_args = session.dialect() == strata::Dialect::kPostgres ? 7000 : 30000;
     size_t begin = 0;
     while (begin < rows.size()) {{
       size_t end = begin + 1;
@@ -1362,7 +1381,7 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
         }}
         return true;
       }};
-      while (end < rows.size() && same(end) && args + rows[end].size() <= kMaxArgs && !rows[begin].empty()) {{
+      while (end < rows.size() && same(end) && args + rows[end].size() <= max_args && !rows[begin].empty()) {{
         args += rows[end].size();
         ++end;
       }}
