@@ -81,8 +81,8 @@ class SqliteResult final : public Result::Impl {
       case kRow: {
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
+        state_ = kDone;  // no row to read after an error either
         if (rc != SQLITE_DONE) Throw(rc);
-        state_ = kDone;
         Release();
         return false;
       }
