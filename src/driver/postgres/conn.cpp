@@ -134,8 +134,6 @@ std::string_view ConnectHint(std::string_view libpq_message) {
          "the host, port, user, password and database name in the URL";
 }
 
-void IgnoreNotice(void*, const char*) {}
-
 }  // namespace
 
 PgConn::PgConn(Url url) : Conn(std::move(url)) {
@@ -160,7 +158,7 @@ PgConn::PgConn(Url url) : Conn(std::move(url)) {
     throw ConnectionError(fmt::format("cannot connect to {}: {} ({})", url_.Redacted(),
                                       libpq_message, ConnectHint(libpq_message)));
   }
-  PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
+  PQsetNoticeReceiver(raw, &PgConn::OnNotice, this);
   if (std::string schema = url_.SearchPath(); !schema.empty()) {
     Exec("SET search_path TO " + QuoteIdent(schema));
   }
@@ -234,19 +232,31 @@ bool PgConn::InTransaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
+void PgConn::OnNotice(void* self, const PGresult* notice) {
+  const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+  if (severity != nullptr && (std::strcmp(severity, "FATAL") == 0 ||
+                              std::strcmp(severity, "PANIC") == 0)) {
+    static_cast<PgConn*>(self)->doomed_ = true;
+  }
+}
+
 bool PgConn::Healthy() const {
   PGconn* c = conn_.get();
-  if (c == nullptr || PQstatus(c) != CONNECTION_OK) return false;
+  if (c == nullptr || doomed_ || PQstatus(c) != CONNECTION_OK) return false;
   if (PQtransactionStatus(c) == PQTRANS_ACTIVE) return true;  // a request is under way
   // An idle session receives nothing unless the server is going away (a FATAL message, then end
   // of file): read it, so that libpq notices.
-  pollfd fd{PQsocket(c), POLLIN, 0};
-  if (fd.fd < 0) return false;
-  if (poll(&fd, 1, 0) > 0) {
+  // One read may bring the message and the next the end of file: read while there is input (a
+  // few times at most, so that a stream of notifications cannot keep it here).
+  for (int reads = 0; reads < 8; ++reads) {
+    pollfd fd{PQsocket(c), POLLIN, 0};
+    if (fd.fd < 0) return false;
+    if (poll(&fd, 1, 0) <= 0) break;
     if (PQconsumeInput(c) == 0) return false;
     while (PGnotify* n = PQnotifies(c)) PQfreemem(n);
+    if (doomed_ || PQstatus(c) != CONNECTION_OK) return false;
   }
-  return PQstatus(c) == CONNECTION_OK;
+  return !doomed_ && PQstatus(c) == CONNECTION_OK;
 }
 
 namespace {

@@ -68,7 +68,12 @@ class PgConn final : public Conn {
   // Forgets `sql`'s prepared statements (the server lost them, or their result shape changed).
   void Forget(std::string_view sql);
 
+  // Notices are dropped, but a FATAL message arriving while idle (the backend terminated,
+  // idle_session_timeout) marks the session doomed before its end of file arrives.
+  static void OnNotice(void* self, const PGresult* notice);
+
   std::unique_ptr<PGconn, ConnCloser> conn_;
+  bool doomed_ = false;
   std::unordered_map<std::string, std::vector<std::shared_ptr<const Prepared>>, TextHash,
                      std::equal_to<>>
       statements_;

@@ -181,7 +181,65 @@ class PgResult final : public Result::Impl {
     return PQgetisnull(r_, row_, col) != 0;
   }
 
+  // The common cases first, in small functions of their own (binary format, the column's usual
+  // kind, the cell present): the rest, and every error, in the *Any versions.
   std::int64_t Int(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kInt8 && !PQgetisnull(r_, row_, col)) {
+      return LoadBigEndian<std::int64_t>(PQgetvalue(r_, row_, col));
+    }
+    return IntAny(col);
+  }
+  double Double(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kFloat8 && !PQgetisnull(r_, row_, col)) {
+      return std::bit_cast<double>(LoadBigEndian<std::uint64_t>(PQgetvalue(r_, row_, col)));
+    }
+    return DoubleAny(col);
+  }
+  bool Bool(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kBool && !PQgetisnull(r_, row_, col)) {
+      return *PQgetvalue(r_, row_, col) != 0;
+    }
+    return BoolAny(col);
+  }
+  std::string_view Text(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kText) {
+      const int length = PQgetlength(r_, row_, col);
+      if (length > 0) return {PQgetvalue(r_, row_, col), static_cast<size_t>(length)};
+    }
+    return TextAny(col);
+  }
+  Bytes Blob(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kBytea) {
+      const int length = PQgetlength(r_, row_, col);
+      if (length > 0) {
+        const char* v = PQgetvalue(r_, row_, col);
+        return Bytes(v, v + length);
+      }
+    }
+    return BlobAny(col);
+  }
+  Time TimeAt(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kTimestamptz && !PQgetisnull(r_, row_, col)) {
+      const auto us = LoadBigEndian<std::int64_t>(PQgetvalue(r_, row_, col));
+      Time out;
+      // Not infinity, and within Time's range: else the checks and messages of TimeAtAny.
+      if (us > -9'000'000'000'000'000 && us < 9'000'000'000'000'000 &&
+          FromUnixMicros(us + kPgEpochMicros, &out)) {
+        return out;
+      }
+    }
+    return TimeAtAny(col);
+  }
+  UUID Uuid(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kUuid && !PQgetisnull(r_, row_, col)) {
+      UUID u;
+      std::memcpy(u.bytes.data(), PQgetvalue(r_, row_, col), 16);
+      return u;
+    }
+    return UuidAny(col);
+  }
+
+  [[gnu::noinline]] std::int64_t IntAny(int col) const {
     Check(col);
     if (binary_) {
       switch (kinds_[col]) {
@@ -217,7 +275,7 @@ class PgResult final : public Result::Impl {
     return out;
   }
 
-  double Double(int col) const override {
+  [[gnu::noinline]] double DoubleAny(int col) const {
     Check(col);
     if (binary_) {
       switch (kinds_[col]) {
@@ -252,7 +310,7 @@ class PgResult final : public Result::Impl {
     return out;
   }
 
-  bool Bool(int col) const override {
+  [[gnu::noinline]] bool BoolAny(int col) const {
     Check(col);
     const Kind kind = kinds_[col];
     if (binary_ && kind == Kind::kBool) return *Fixed(col, "a boolean") != 0;
@@ -267,7 +325,7 @@ class PgResult final : public Result::Impl {
     Fail(col, "a boolean");
   }
 
-  std::string_view Text(int col) const override {
+  [[gnu::noinline]] std::string_view TextAny(int col) const {
     const std::string_view v = Cell(col, "text");
     const Kind kind = kinds_[col];
     if (kind == Kind::kText) return v;
@@ -307,7 +365,7 @@ class PgResult final : public Result::Impl {
     return s;
   }
 
-  Bytes Blob(int col) const override {
+  [[gnu::noinline]] Bytes BlobAny(int col) const {
     const std::string_view v = Cell(col, "bytes");
     const Kind kind = kinds_[col];
     if (kind == Kind::kBytea) {
@@ -324,7 +382,7 @@ class PgResult final : public Result::Impl {
     Fail(col, "bytes");
   }
 
-  Time TimeAt(int col) const override {
+  [[gnu::noinline]] Time TimeAtAny(int col) const {
     Check(col);
     const Kind kind = kinds_[col];
     Time out;
@@ -357,7 +415,7 @@ class PgResult final : public Result::Impl {
     Fail(col, "a time");
   }
 
-  UUID Uuid(int col) const override {
+  [[gnu::noinline]] UUID UuidAny(int col) const {
     Check(col);
     const Kind kind = kinds_[col];
     UUID u;
@@ -371,6 +429,11 @@ class PgResult final : public Result::Impl {
   }
 
  private:
+  // Whether cell `col` of the current row exists and the result is binary.
+  bool Fast(int col) const {
+    return binary_ && static_cast<unsigned>(col) < static_cast<unsigned>(cols_) &&
+           static_cast<unsigned>(row_) < static_cast<unsigned>(rows_);
+  }
   void Check(int col) const {
     if (static_cast<unsigned>(col) >= static_cast<unsigned>(cols_)) ThrowBadColumn(col, cols_);
     if (static_cast<unsigned>(row_) >= static_cast<unsigned>(rows_)) ThrowNoRow();
@@ -378,12 +441,14 @@ class PgResult final : public Result::Impl {
   // The current row's cell `col`, checked (Check) already; throws for NULL. Fixed: a cell of a
   // fixed-width binary kind, whose length the server's format fixes.
   const char* Fixed(int col, std::string_view wanted) const {
-    if (PQgetisnull(r_, row_, col)) ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
+    if (PQgetisnull(r_, row_, col)) FailNull(col, wanted);
     return PQgetvalue(r_, row_, col);
   }
   std::string_view Var(int col, std::string_view wanted) const {
-    if (PQgetisnull(r_, row_, col)) ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
-    return {PQgetvalue(r_, row_, col), static_cast<size_t>(PQgetlength(r_, row_, col))};
+    // NULL has length 0: only an empty cell needs asking.
+    const int length = PQgetlength(r_, row_, col);
+    if (length == 0 && PQgetisnull(r_, row_, col)) FailNull(col, wanted);
+    return {PQgetvalue(r_, row_, col), static_cast<size_t>(length)};
   }
   std::string_view Cell(int col, std::string_view wanted) const {
     Check(col);
@@ -413,7 +478,10 @@ class PgResult final : public Result::Impl {
     return true;
   }
   // What cell `col` holds, for messages.
-  std::string Found(int col) const {
+  [[noreturn, gnu::noinline, gnu::cold]] void FailNull(int col, std::string_view wanted) const {
+    ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
+  }
+  [[gnu::noinline, gnu::cold]] std::string Found(int col) const {
     const Kind kind = kinds_[col];
     const std::string_view v{PQgetvalue(r_, row_, col),
                              static_cast<size_t>(PQgetlength(r_, row_, col))};
@@ -428,10 +496,11 @@ class PgResult final : public Result::Impl {
       return fmt::format("a malformed {}", KindName(kind));
     }
   }
-  [[noreturn]] void Fail(int col, std::string_view wanted) const {
+  [[noreturn, gnu::noinline, gnu::cold]] void Fail(int col, std::string_view wanted) const {
     ThrowCellError(PQfname(r_, col), col, wanted, Found(col));
   }
-  [[noreturn]] void Fail(int col, std::string_view wanted, std::string_view found) const {
+  [[noreturn, gnu::noinline, gnu::cold]] void Fail(int col, std::string_view wanted,
+                                                   std::string_view found) const {
     ThrowCellError(PQfname(r_, col), col, wanted, found);
   }
 
