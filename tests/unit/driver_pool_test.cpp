@@ -188,7 +188,13 @@ void Terminate(Conn& conn, Conn& admin) {
   for (int i = 0; i < 200; ++i) {
     Result r = admin.Execute("SELECT count(*) FROM pg_stat_activity WHERE pid = $1::int4",
                              std::vector<Value>{pid});
-    if (r.Next() && r.Int(0) == 0) return;
+    if (r.Next() && r.Int(0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  // The backend leaves pg_stat_activity before its goodbye reaches this client's socket: wait
+  // until the session can see that it is gone, as a pool finds it later.
+  for (int i = 0; i < 200; ++i) {
+    if (!conn.Healthy()) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ADD_FAILURE() << "backend " << pid << " did not go away";
