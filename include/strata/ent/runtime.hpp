@@ -85,6 +85,8 @@ class Sql {
   Sql& Column(std::string_view alias, std::string_view column);
   // The table of `spec` (schema-qualified when it has one).
   Sql& Table(const TableSpec& spec);
+  // The join table of a kJoin edge, in the schema of the entity declaring it.
+  Sql& JoinTable(const EdgeSpec& edge);
   // A placeholder for `value`; `sensitive` masks it in debug logs.
   Sql& Arg(strata::Value value, bool sensitive = false);
   // An argument holding a list, for `IN`: one placeholder whatever the length (an array on

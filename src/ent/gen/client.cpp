@@ -1030,6 +1030,18 @@ std::string EnumDefs(const GenEntity& g) {
   return o;
 }
 
+// Fills the unset member `member_` from the field's `fn` (default_func or update_default), read
+// from the schema compiled into the program.
+std::string FromSchemaFunction(const std::string& entity, const std::string& field,
+                               const std::string& member, const std::string& type,
+                               const char* fn) {
+  return fmt::format(
+      "  if (!{0}_) {{\n    static const strata::ent::FieldDescriptor& d = "
+      "strata::ent::rt::Field({1}, {2});\n"
+      "    {3} v{{}};\n    FromSchema(d.{4}(), v, \"{5}.{6}\");\n    {0}_ = std::move(v);\n  }}\n",
+      member, Literal(entity), Literal(field), type, fn, entity, field);
+}
+
 std::string MutationDefs(const GenEntity& g) {
   const std::string& N = g.name;
   std::string o;
@@ -1128,26 +1140,20 @@ std::string MutationDefs(const GenEntity& g) {
   // Defaults.
   o += fmt::format("void {}Mutation::Defaults() {{\n", N);
   if (g.has_id && g.id.default_func) {
-    o += fmt::format("  if (!id_) {{\n    static const strata::ent::FieldDescriptor& d = strata::ent::rt::Field({}, \"id\");\n"
-                     "    {} v{{}};\n    FromSchema(d.default_func(), v, \"{}.id\");\n    id_ = v;\n  }}\n",
-                     Literal(N), g.id.base, N);
+    o += FromSchemaFunction(N, "id", "id", g.id.base, "default_func");
   }
   for (const GenField& f : g.fields) {
     if (!f.default_literal.empty()) {
       o += fmt::format("  if (!{}_) {}_ = {};\n", f.member, f.member, f.default_literal);
     } else if (f.default_func) {
-      o += fmt::format("  if (!{}_) {{\n    static const strata::ent::FieldDescriptor& d = strata::ent::rt::Field({}, {});\n"
-                       "    {} v{{}};\n    FromSchema(d.default_func(), v, \"{}.{}\");\n    {}_ = std::move(v);\n  }}\n",
-                       f.member, Literal(N), Literal(f.name), f.base, N, f.name, f.member);
+      o += FromSchemaFunction(N, f.name, f.member, f.base, "default_func");
     }
   }
   o += "}\n\n";
   o += fmt::format("void {}Mutation::UpdateDefaults() {{\n", N);
   for (const GenField& f : g.fields) {
     if (!f.update_default) continue;
-    o += fmt::format("  if (!{}_) {{\n    static const strata::ent::FieldDescriptor& d = strata::ent::rt::Field({}, {});\n"
-                     "    {} v{{}};\n    FromSchema(d.update_default(), v, \"{}.{}\");\n    {}_ = std::move(v);\n  }}\n",
-                     f.member, Literal(N), Literal(f.name), f.base, N, f.name, f.member);
+    o += FromSchemaFunction(N, f.name, f.member, f.base, "update_default");
   }
   o += "}\n\n";
   return o;
@@ -1173,13 +1179,9 @@ std::string SetterDefs(const GenEntity& g, const std::string& cls, bool update) 
                        cls, f.pascal, f.base, f.member);
     }
     if (update && (f.optional || f.nillable)) {
-      o += fmt::format("{0}& {0}::Clear{1}() {{\n  m_.{2}_.reset();\n  m_.add_{2}_.reset();\n  m_.clear_{2}_ = true;\n  return *this;\n}}\n",
-                       cls, f.pascal, f.member);
-      if (!f.numeric()) {
-        // No add_ member for non-numeric fields.
-        const std::string bad = fmt::format("  m_.add_{}_.reset();\n", f.member);
-        o.replace(o.rfind(bad), bad.size(), "");
-      }
+      o += fmt::format("{0}& {0}::Clear{1}() {{\n  m_.{2}_.reset();\n{3}  m_.clear_{2}_ = true;\n  return *this;\n}}\n",
+                       cls, f.pascal, f.member,
+                       f.numeric() ? fmt::format("  m_.add_{}_.reset();\n", f.member) : "");
     }
   }
   if (!update && g.has_id && g.id_settable) {

@@ -183,7 +183,7 @@ class HasEdgeNode final : public Node {
       }
       case EdgeSpec::Kind::kJoin: {
         const std::string a = sql.NewAlias();
-        sql.Raw("EXISTS (SELECT 1 FROM ").Raw(JoinTable(sql)).Raw(" AS ").Ident(a);
+        sql.Raw("EXISTS (SELECT 1 FROM ").JoinTable(edge_).Raw(" AS ").Ident(a);
         sql.Raw(" WHERE ").Column(a, edge_.join_this).Raw(" = ").Column(alias, owner.id);
         if (!with_.empty()) {
           sql.Raw(" AND ").Column(a, edge_.join_other).Raw(" IN (");
@@ -197,14 +197,6 @@ class HasEdgeNode final : public Node {
   }
 
  private:
-  std::string JoinTable(const Sql& sql) const {
-    Sql name(sql.dialect());
-    const TableSpec& owner = edge_.owner();
-    if (owner.schema[0] != '\0') name.Ident(owner.schema).Raw(".");
-    name.Ident(edge_.join_table);
-    return name.text();
-  }
-
   const EdgeSpec& edge_;
   std::vector<Predicate> with_;
 };
@@ -266,9 +258,7 @@ class ThroughNode final : public Node {
       case EdgeSpec::Kind::kJoin: {
         const std::string j = sql.NewAlias();
         sql.Column(alias, target.id).Raw(" IN (SELECT ").Column(j, edge_.join_other);
-        sql.Raw(" FROM ");
-        if (owner.schema[0] != '\0') sql.Ident(owner.schema).Raw(".");
-        sql.Ident(edge_.join_table).Raw(" AS ").Ident(j).Raw(" WHERE ");
+        sql.Raw(" FROM ").JoinTable(edge_).Raw(" AS ").Ident(j).Raw(" WHERE ");
         sql.Column(j, edge_.join_this).Raw(" IN (");
         parents_(sql, owner.id);
         sql.Raw("))");
@@ -301,9 +291,7 @@ void RenderOrder(Sql& sql, const std::vector<OrderTerm>& order, std::string_view
           sql.Raw(")");
           break;
         case EdgeSpec::Kind::kJoin:
-          sql.Raw("(SELECT count(*) FROM ");
-          if (e.owner().schema[0] != '\0') sql.Ident(e.owner().schema).Raw(".");
-          sql.Ident(e.join_table).Raw(" AS ").Ident(a);
+          sql.Raw("(SELECT count(*) FROM ").JoinTable(e).Raw(" AS ").Ident(a);
           sql.Raw(" WHERE ").Column(a, e.join_this).Raw(" = ").Column(alias, e.owner().id);
           sql.Raw(")");
           break;
@@ -360,6 +348,12 @@ Sql& Sql::Column(std::string_view alias, std::string_view column) {
 Sql& Sql::Table(const TableSpec& spec) {
   if (spec.schema[0] != '\0') Ident(spec.schema).Raw(".");
   return Ident(spec.table);
+}
+
+Sql& Sql::JoinTable(const EdgeSpec& edge) {
+  const TableSpec& owner = edge.owner();
+  if (owner.schema[0] != '\0') Ident(owner.schema).Raw(".");
+  return Ident(edge.join_table);
 }
 
 Sql& Sql::Arg(strata::Value value, bool sensitive) {
@@ -508,7 +502,6 @@ Predicate NeighboursOf(const EdgeSpec& edge, std::vector<strata::Value> parent_i
 void RenderEdgeLoad(Sql& sql, const EdgeSpec& edge, const std::vector<strata::Value>& keys,
                     const QueryState& child) {
   const TableSpec& target = edge.target();
-  const TableSpec& owner = edge.owner();
   std::span<const char* const> columns =
       child.select.empty() ? target.columns : std::span<const char* const>(child.select);
   sql.Raw("SELECT ");
@@ -527,9 +520,7 @@ void RenderEdgeLoad(Sql& sql, const EdgeSpec& edge, const std::vector<strata::Va
   RenderColumns(sql, target, columns, "t0");
   sql.Raw(" FROM ").Table(target).Raw(" AS ").Ident("t0");
   if (edge.kind == EdgeSpec::Kind::kJoin) {
-    sql.Raw(" JOIN ");
-    if (owner.schema[0] != '\0') sql.Ident(owner.schema).Raw(".");
-    sql.Ident(edge.join_table).Raw(" AS ").Ident("j").Raw(" ON ");
+    sql.Raw(" JOIN ").JoinTable(edge).Raw(" AS ").Ident("j").Raw(" ON ");
     sql.Column("j", edge.join_other).Raw(" = ").Column("t0", target.id);
   }
   sql.Raw(" WHERE ");

@@ -140,20 +140,12 @@ void RunHooks(const std::vector<Hook>& hooks, Mutation& mutation, const Mutator&
 
 namespace {
 
-std::string JoinTableOf(const EdgeSpec& edge, Dialect dialect) {
-  Sql sql(dialect);
-  const TableSpec& owner = edge.owner();
-  if (owner.schema[0] != '\0') sql.Ident(owner.schema).Raw(".");
-  sql.Ident(edge.join_table);
-  return sql.text();
-}
-
 // INSERT INTO join (this, other) VALUES … for every pair, skipping pairs already there.
 void InsertPairs(Session& session, const EdgeSpec& edge, const strata::Value& id,
                  const std::vector<strata::Value>& others, bool reverse) {
   if (others.empty()) return;
   Sql sql(session.dialect());
-  sql.Raw("INSERT INTO ").Raw(JoinTableOf(edge, session.dialect())).Raw(" (");
+  sql.Raw("INSERT INTO ").JoinTable(edge).Raw(" (");
   sql.Ident(edge.join_this).Raw(", ").Ident(edge.join_other).Raw(") VALUES ");
   for (size_t i = 0; i < others.size(); ++i) {
     if (i > 0) sql.Raw(", ");
@@ -175,7 +167,7 @@ void DeletePairs(Session& session, const EdgeSpec& edge, const strata::Value& id
   Sql sql(session.dialect());
   const char* mine = reverse ? edge.join_other : edge.join_this;
   const char* theirs = reverse ? edge.join_this : edge.join_other;
-  sql.Raw("DELETE FROM ").Raw(JoinTableOf(edge, session.dialect())).Raw(" AS ").Ident("j");
+  sql.Raw("DELETE FROM ").JoinTable(edge).Raw(" AS ").Ident("j");
   sql.Raw(" WHERE ").Column("j", mine).Raw(" = ").Arg(id);
   if (others != nullptr) sql.Raw(" AND ").InList("j", theirs, *others);
   session.Run(sql);
