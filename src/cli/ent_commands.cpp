@@ -58,7 +58,8 @@ void AddEntCommands(CLI::App& app, Context&) {
   };
   auto gen = std::make_shared<GenerateFlags>();
   CLI::App* generate = app.add_subcommand(
-      "generate", "Write the typed client of a schema folder (client.hpp and a file pair per entity)");
+      "generate",
+      "Write the typed client of a schema folder (client.hpp and a file pair per entity)");
   generate->add_option("dir", gen->dir, "Schema folder (e.g. ent/schema)")->required();
   generate->add_option("--target", gen->target,
                        "Folder to write into (default: the schema folder's parent)");

@@ -1,6 +1,9 @@
 // The generated client of tests/ent/client/schema against real PostgreSQL and SQLite: every
 // generated method, its errors, eager loading in one query per edge level, transactions, hooks.
 // This binary links the client's run time and the driver only (no planner): what a service links.
+#include "ent/client.hpp"
+
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,19 +11,16 @@
 #include <set>
 #include <thread>
 
-#include <fmt/format.h>
-
-#include "ent/client.hpp"
 #include "support/databases.hpp"
 
 int UserCreatesSeen();  // tests/ent/client/schema/user.cpp
 
 namespace {
 
-using ::testing::HasSubstr;
 using strata::Dialect;
 using strata::testing::RunCommand;
 using strata::testing::TempDatabase;
+using ::testing::HasSubstr;
 
 // Creates the schema's tables in `db` the way a user would, with `strata schema apply`.
 void ApplySchema(const TempDatabase& db, Dialect dialect) {
@@ -28,8 +28,8 @@ void ApplySchema(const TempDatabase& db, Dialect dialect) {
   if (dialect == Dialect::kPostgres) dev.emplace(Dialect::kPostgres);
   std::string output;
   const std::string command = std::string(STRATA_CLI) + " schema apply --auto-approve --url '" +
-                              db.url() + "' --to 'ent://" + STRATA_CLIENT_SCHEMA +
-                              "' --dev-url '" + (dev ? dev->url() : "sqlite://:memory:") + "'";
+                              db.url() + "' --to 'ent://" + STRATA_CLIENT_SCHEMA + "' --dev-url '" +
+                              (dev ? dev->url() : "sqlite://:memory:") + "'";
   ASSERT_EQ(RunCommand(command, &output), 0) << output;
 }
 
@@ -77,10 +77,10 @@ TEST_P(ClientTest, CreateFillsDefaultsAndGetReadsEveryField) {
   ASSERT_TRUE(u.age.has_value());
   EXPECT_EQ(*u.age, 30);
   EXPECT_EQ(u.role, ent::user::Role::kInReview);
-  EXPECT_TRUE(u.active);             // Default(true)
-  EXPECT_DOUBLE_EQ(u.score, 1.5);    // Default(1.5)
+  EXPECT_TRUE(u.active);           // Default(true)
+  EXPECT_DOUBLE_EQ(u.score, 1.5);  // Default(1.5)
   EXPECT_EQ(u.visits, 0u);
-  EXPECT_EQ(u.nickname, "~a8m");     // the schema's hook
+  EXPECT_EQ(u.nickname, "~a8m");  // the schema's hook
   EXPECT_NE(u.create_time, strata::Time{});
 
   const ent::User got = client_->User.Get(u.id);
@@ -117,8 +117,7 @@ TEST_P(ClientTest, ValidatorsAndRequiredFieldsFailBeforeAnySql) {
   EXPECT_EQ(field_of([&] { logged.User.Create().SetName(std::string(41, 'x')).Save(); }),
             "User.name");
   EXPECT_EQ(field_of([&] { logged.User.Create().SetName("a").SetAge(-1).Save(); }), "User.age");
-  EXPECT_EQ(field_of([&] { logged.User.Create().SetName("a").SetLevel(11).Save(); }),
-            "User.level");
+  EXPECT_EQ(field_of([&] { logged.User.Create().SetName("a").SetLevel(11).Save(); }), "User.level");
   EXPECT_EQ(field_of([&] { logged.User.Create().SetName("a").SetCode("a b").Save(); }),
             "User.code");
   EXPECT_EQ(field_of([&] { logged.User.Create().Save(); }), "User.name");
@@ -188,9 +187,8 @@ TEST_P(ClientTest, PredicatesOrderingAndPaging) {
   EXPECT_EQ(q().Where(u::AgeGT(20), u::AgeLT(35)).Count(), 2);
   EXPECT_THAT(names(q().Where(u::AgeNotNil()).Order(u::ByAge(strata::Desc())).Limit(2).All()),
               ElementsAre("a_b%", "Carol"));
-  EXPECT_THAT(
-      names(q().Where(u::AgeNotNil()).Order(u::ByAge()).Offset(1).Limit(2).All()),
-      ElementsAre("bob", "alice"));
+  EXPECT_THAT(names(q().Where(u::AgeNotNil()).Order(u::ByAge()).Offset(1).Limit(2).All()),
+              ElementsAre("bob", "alice"));
   EXPECT_THAT(names(q().Where(u::AgeNotNil()).Order(u::ByAge()).Offset(4).All()),
               ElementsAre("a_b%"));
   EXPECT_EQ(q().Where(u::NameEQ("bob")).Only().name, "bob");
@@ -256,8 +254,7 @@ TEST_P(ClientTest, EdgesSetAddRemoveClearAndTraverse) {
   EXPECT_EQ(client_->User.Query().Where(u::HasPets()).OnlyID(), a.id);
   EXPECT_EQ(client_->User.Query().Where(u::HasPetsWith(ent::pet::NameEQ("rex"))).OnlyID(), a.id);
   EXPECT_EQ(client_->User.Query().Where(u::Not(u::HasPets())).OnlyID(), b.id);
-  EXPECT_EQ(client_->User.Query().Where(u::HasGroupsWith(ent::group::NameEQ("g2"))).OnlyID(),
-            a.id);
+  EXPECT_EQ(client_->User.Query().Where(u::HasGroupsWith(ent::group::NameEQ("g2"))).OnlyID(), a.id);
   EXPECT_EQ(client_->Pet.Query().Where(ent::pet::HasOwnerWith(u::NameEQ("a"))).Count(), 2);
   EXPECT_EQ(client_->User.Query().Order(u::ByPetsCount(strata::Desc())).FirstID(), a.id);
 
@@ -283,9 +280,7 @@ TEST_P(ClientTest, EagerLoadingSendsOneQueryPerEdgeLevel) {
   const std::vector<ent::User> all =
       logged.User.Query()
           .Order(ent::user::ByID())
-          .WithPets([](ent::PetQuery& q) {
-            q.Order(ent::pet::ByName(strata::Desc())).WithOwner();
-          })
+          .WithPets([](ent::PetQuery& q) { q.Order(ent::pet::ByName(strata::Desc())).WithOwner(); })
           .WithGroups()
           .WithCard()
           .All();
@@ -418,11 +413,12 @@ TEST_P(ClientTest, CreateBulkInsertsInFewStatements) {
   for (const auto& u : users) ids.insert(u.id);
   EXPECT_EQ(ids.size(), 1000u);
   // Two builders the variadic form takes.
-  EXPECT_EQ(client_->User
-                .CreateBulk(client_->User.Create().SetName("x"), client_->User.Create().SetName("y"))
-                .Save()
-                .size(),
-            2u);
+  EXPECT_EQ(
+      client_->User
+          .CreateBulk(client_->User.Create().SetName("x"), client_->User.Create().SetName("y"))
+          .Save()
+          .size(),
+      2u);
 }
 
 TEST_P(ClientTest, TransactionsCommitOrRollBack) {

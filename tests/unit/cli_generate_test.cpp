@@ -74,7 +74,8 @@ TEST(CliGenerate, WritesTheClientBesideTheSchemaFolderDeterministically) {
   EXPECT_THAT(files.at(".strata-generated"), HasSubstr("pet.cpp\n"));
   const auto time = fs::last_write_time(out / "user.cpp");
 
-  const CliResult second = Strata("generate " + Q(schema.string()) + " --target " + Q(out.string()));
+  const CliResult second =
+      Strata("generate " + Q(schema.string()) + " --target " + Q(out.string()));
   ASSERT_EQ(second.status, 0) << second.output;
   EXPECT_EQ(Snapshot(out), files) << "the same schemas give byte-identical files";
   EXPECT_EQ(fs::last_write_time(out / "user.cpp"), time) << "unchanged files are not rewritten";

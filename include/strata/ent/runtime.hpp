@@ -92,7 +92,8 @@ class Sql {
   // An argument holding a list, for `IN`: one placeholder whatever the length (an array on
   // PostgreSQL, a JSON array read by json_each on SQLite), so one prepared statement serves
   // every length.
-  Sql& InList(std::string_view alias, std::string_view column, const std::vector<strata::Value>& values);
+  Sql& InList(std::string_view alias, std::string_view column,
+              const std::vector<strata::Value>& values);
   // "t1", "t2", … unique within the statement.
   std::string NewAlias() { return "t" + std::to_string(++aliases_); }
 
@@ -257,12 +258,12 @@ void RenderInsert(Sql& sql, const TableSpec& spec,
 struct OnConflict {
   std::vector<const char*> columns;  // the conflict target
   bool do_nothing = false;
-  bool update_new_values = false;    // every inserted column takes the new value
-  std::vector<const char*> update;   // these columns take the new value
-  bool ignore = false;               // Ignore(): keep the row as it is (a no-op update)
+  bool update_new_values = false;   // every inserted column takes the new value
+  std::vector<const char*> update;  // these columns take the new value
+  bool ignore = false;              // Ignore(): keep the row as it is (a no-op update)
 };
-void RenderInsert(Sql& sql, const TableSpec& spec,
-                  const std::vector<std::vector<Assignment>>& rows, const OnConflict& conflict);
+void RenderInsert(Sql& sql, const TableSpec& spec, const std::vector<std::vector<Assignment>>& rows,
+                  const OnConflict& conflict);
 // UPDATE <table> AS t0 SET … WHERE … [RETURNING <every column>].
 void RenderUpdate(Sql& sql, const TableSpec& spec, const std::vector<Assignment>& set,
                   const std::vector<Predicate>& where, bool returning);
@@ -315,8 +316,7 @@ void RunHooks(const std::vector<Hook>& hooks, Mutation& mutation, const Mutator&
 // gives the zero value otherwise (an Optional field that is not Nillable, as ent reads it).
 inline void Read(const Result& r, int c, bool& out) { out = !r.IsNull(c) && r.Bool(c); }
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-inline void Read(const Result& r, int c, T& out) {
+requires(!std::same_as<T, bool>) inline void Read(const Result& r, int c, T& out) {
   out = r.IsNull(c) ? T{} : static_cast<T>(r.Int(c));
 }
 template <std::floating_point T>
@@ -357,8 +357,7 @@ const T* KeyOf(const T& v) {
 // A member as a statement argument.
 inline strata::Value ToValue(bool v) { return v; }
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-inline strata::Value ToValue(T v) {
+requires(!std::same_as<T, bool>) inline strata::Value ToValue(T v) {
   return static_cast<std::int64_t>(v);
 }
 template <std::floating_point T>
@@ -379,8 +378,7 @@ strata::Value ToValue(const std::optional<T>& v) {
 // A member as validators and hooks see it (strata/ent/descriptor.hpp's strata::Value).
 inline ent::Value ToSchema(bool v) { return v; }
 template <std::integral T>
-  requires(!std::same_as<T, bool>)
-inline ent::Value ToSchema(T v) {
+requires(!std::same_as<T, bool>) inline ent::Value ToSchema(T v) {
   if constexpr (std::is_unsigned_v<T>) {
     return static_cast<std::uint64_t>(v);
   } else {
@@ -407,9 +405,9 @@ void FromSchema(const ent::Value& v, Bytes& out, std::string_view what);
 void FromSchema(const ent::Value& v, Time& out, std::string_view what);
 void FromSchema(const ent::Value& v, UUID& out, std::string_view what);
 template <std::integral T>
-  requires(!std::same_as<T, bool> && !std::same_as<T, std::int64_t> &&
-           !std::same_as<T, std::uint64_t>)
-void FromSchema(const ent::Value& v, T& out, std::string_view what) {
+requires(!std::same_as<T, bool> && !std::same_as<T, std::int64_t> &&
+         !std::same_as<T, std::uint64_t>) void FromSchema(const ent::Value& v, T& out,
+                                                          std::string_view what) {
   if constexpr (std::is_unsigned_v<T>) {
     std::uint64_t wide = 0;
     FromSchema(v, wide, what);

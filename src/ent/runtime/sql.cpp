@@ -29,8 +29,9 @@ std::string ListElement(const strata::Value& v, Dialect dialect) {
   if (const auto* u = std::get_if<UUID>(&v)) return quoted(u->ToString());
   if (const auto* b = std::get_if<bool>(&v)) return pg ? (*b ? "t" : "f") : (*b ? "1" : "0");
   if (const auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-  throw Error("a list of this kind of value cannot be bound (only integers, strings, UUIDs, "
-              "booleans and floats can be)");
+  throw Error(
+      "a list of this kind of value cannot be bound (only integers, strings, UUIDs, "
+      "booleans and floats can be)");
 }
 
 std::string ShowValue(const strata::Value& v) {
@@ -477,16 +478,15 @@ std::vector<int> ColumnIndexes(const TableSpec& spec, const Result& result, int 
 }
 
 Predicate Through(const EdgeSpec& edge, const QueryState& parent) {
-  return Predicate(
-      std::make_shared<ThroughNode>(edge, [parent](Sql& sql, const char* column) {
-        const std::string a = sql.NewAlias();
-        QueryState p = parent;
-        p.for_update = false;
-        sql.Raw("SELECT ").Column(a, column).Raw(" FROM (");
-        const char* cols[] = {column};
-        RenderSelect(sql, p, cols);
-        sql.Raw(") AS ").Ident(a);
-      }));
+  return Predicate(std::make_shared<ThroughNode>(edge, [parent](Sql& sql, const char* column) {
+    const std::string a = sql.NewAlias();
+    QueryState p = parent;
+    p.for_update = false;
+    sql.Raw("SELECT ").Column(a, column).Raw(" FROM (");
+    const char* cols[] = {column};
+    RenderSelect(sql, p, cols);
+    sql.Raw(") AS ").Ident(a);
+  }));
 }
 
 Predicate NeighboursOf(const EdgeSpec& edge, std::vector<strata::Value> parent_ids) {
@@ -548,8 +548,8 @@ void RenderInsert(Sql& sql, const TableSpec& spec,
   RenderInsert(sql, spec, rows, OnConflict{});
 }
 
-void RenderInsert(Sql& sql, const TableSpec& spec,
-                  const std::vector<std::vector<Assignment>>& rows, const OnConflict& conflict) {
+void RenderInsert(Sql& sql, const TableSpec& spec, const std::vector<std::vector<Assignment>>& rows,
+                  const OnConflict& conflict) {
   sql.Raw("INSERT INTO ").Table(spec);
   const std::vector<Assignment>& first = rows.front();
   if (first.empty()) {

@@ -45,8 +45,9 @@ std::vector<Hook> HooksFor(const Config& config, std::string_view entity,
 
 TxScope::TxScope(const Config& base) : config_(std::make_shared<Config>(base)) {
   if (base.tx != nullptr) {
-    throw Error("a transaction is already open on this client: nested transactions are not "
-                "supported (use the Tx client's entity clients directly)");
+    throw Error(
+        "a transaction is already open on this client: nested transactions are not "
+        "supported (use the Tx client's entity clients directly)");
   }
   lease_.emplace(base.db.Acquire());
   config_->tx = &lease_->conn();
@@ -217,8 +218,8 @@ void ApplyEdgeChange(Session& session, const EdgeChange& change, const strata::V
     const std::int64_t n = session.Run(sql).affected();
     if (n != static_cast<std::int64_t>(change.add.size())) {
       throw NotFoundError(fmt::format("{} of the {} {} to add to edge {} of {} do not exist",
-                                      change.add.size() - n, change.add.size(),
-                                      target.entity, edge.name, edge.owner().entity));
+                                      change.add.size() - n, change.add.size(), target.entity,
+                                      edge.name, edge.owner().entity));
     }
   }
 }
