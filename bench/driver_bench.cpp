@@ -4,18 +4,28 @@
 // insert one row, select one row by id, select 10,000 rows reading every column. Every case
 // reads the same seven columns (bigint, text, double, boolean, bytes, time, UUID) into the same
 // C++ types; the hand-written code checks the five nullable ones for NULL, as correct code must
-// (strata's getters check every cell). Prints the ratio strata / hand-written of the median
-// wall-clock times (target <= 1.10), and of the client's CPU time.
+// (strata's getters check every cell).
+//
+// Paired: each iteration runs the strata operation and the hand-written one, in alternating
+// order, on two connections to the same database, and times each, so that the load of a shared
+// machine and the server's state fall on both sides alike. Prints, per case, the medians over
+// the repetitions of each side's median time per operation and their ratio strata /
+// hand-written (target <= 1.10), and the same for the client's CPU time per operation (the part
+// a driver controls; on PostgreSQL the rest is the server, the network and the scheduler).
 #include <fmt/format.h>
 #include <postgresql/libpq-fe.h>
+#include <sched.h>
 #include <sqlite3.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <initializer_list>
+#include <optional>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -35,7 +45,7 @@ std::string g_pg_url;
 fs::path g_sqlite_path;
 std::string g_sqlite_url;
 
-const char* const kPgColumns = "id, name, score, active, data, created, uid";
+const char* const kColumns = "id, name, score, active, data, created, uid";
 
 // What reading a row yields, folded so that no read can be optimized away.
 struct Sink {
@@ -56,27 +66,6 @@ Time TimeOfMicros(std::int64_t us) {
 std::int64_t MicrosOf(Time t) {
   return std::chrono::floor<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
-
-// The thread's CPU time over the timed loop, per iteration, as counter "cpu_us": the client's
-// share of a case, which is all a driver can change (the server's work is the same).
-class CpuClock {
- public:
-  explicit CpuClock(benchmark::State& state) : state_(state), start_(Now()) {}
-  ~CpuClock() {
-    if (state_.iterations() > 0) {
-      state_.counters["cpu_us"] = (Now() - start_) / static_cast<double>(state_.iterations());
-    }
-  }
-
- private:
-  static double Now() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
-  }
-  benchmark::State& state_;
-  double start_;
-};
 
 // ---- Set-up ----------------------------------------------------------------------------------
 
@@ -144,53 +133,63 @@ std::string Sql(Dialect dialect, std::string_view pg) {
   return out;
 }
 
-void StrataInsert(benchmark::State& state, Dialect dialect) {
-  auto conn = StrataConn(dialect);
-  conn->Exec("DELETE FROM inserts");
-  const std::string sql = Sql(dialect,
-                              "INSERT INTO inserts (id, name, score, active, data, created, uid) "
-                              "VALUES ($1, $2, $3, $4, $5, $6, $7)");
-  const NewRow row;
-  std::int64_t id = 0;
-  CpuClock cpu(state);
-  for (auto _ : state) {
-    const Value params[] = {++id, row.name, row.score, row.active, row.data, row.created, row.uid};
-    Result r = conn->Execute(sql, params);
-    benchmark::DoNotOptimize(r.affected());
+const char* const kInsertSql =
+    "INSERT INTO inserts (id, name, score, active, data, created, uid) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7)";
+
+// The ids of inserted rows, one sequence for both sides: each insert goes to the end of the
+// primary key's index (two ranges would give the lower one the slower path inside the tree).
+std::int64_t g_next_id = 0;
+
+// One INSERT through Execute, its row's values passed as Values (copies, as a caller makes them).
+struct StrataInsert {
+  explicit StrataInsert(Dialect dialect) : conn(StrataConn(dialect)), sql(Sql(dialect, kInsertSql)) {
+    conn->Exec("DELETE FROM inserts");  // each run counts ids afresh
+    g_next_id = 0;
   }
-}
+  void operator()() {
+    const Value params[] = {++g_next_id, row.name,    row.score, row.active,
+                            row.data,    row.created, row.uid};
+    Result r = conn->Execute(sql, params);
+    if (r.affected() != 1) throw Error("insert did not insert");
+  }
+  std::unique_ptr<Conn> conn;
+  std::string sql;
+  NewRow row;
+};
 
 void ReadRow(const Result& r, Sink* sink) {
   sink->Add(r.Int(0), r.Text(1), r.Double(2), r.Bool(3), r.Blob(4), r.TimeAt(5), r.Uuid(6));
 }
 
-void StrataSelectOne(benchmark::State& state, Dialect dialect) {
-  auto conn = StrataConn(dialect);
-  const std::string sql = Sql(dialect, fmt::format("SELECT {} FROM items WHERE id = $1", kPgColumns));
-  std::mt19937_64 rng(42);
-  Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+struct StrataSelectOne {
+  explicit StrataSelectOne(Dialect dialect)
+      : conn(StrataConn(dialect)),
+        sql(Sql(dialect, fmt::format("SELECT {} FROM items WHERE id = $1", kColumns))) {}
+  void operator()() {
     const Value params[] = {static_cast<std::int64_t>(rng() % kRows + 1)};
     Result r = conn->Execute(sql, params);
     while (r.Next()) ReadRow(r, &sink);
   }
-  benchmark::DoNotOptimize(sink);
-}
-
-void StrataSelectAll(benchmark::State& state, Dialect dialect) {
-  auto conn = StrataConn(dialect);
-  const std::string sql = fmt::format("SELECT {} FROM items", kPgColumns);
+  std::unique_ptr<Conn> conn;
+  std::string sql;
+  std::mt19937_64 rng{42};
   Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+};
+
+struct StrataSelectAll {
+  explicit StrataSelectAll(Dialect dialect)
+      : conn(StrataConn(dialect)), sql(fmt::format("SELECT {} FROM items", kColumns)) {}
+  void operator()() {
     Result r = conn->Execute(sql);
     int rows = 0;
     for (; r.Next(); ++rows) ReadRow(r, &sink);
-    if (rows != kRows) state.SkipWithError("not every row was read");
+    if (rows != kRows) throw Error("not every row was read");
   }
-  benchmark::DoNotOptimize(sink);
-}
+  std::unique_ptr<Conn> conn;
+  std::string sql;
+  Sink sink;
+};
 
 // ---- libpq by hand ---------------------------------------------------------------------------
 
@@ -201,6 +200,8 @@ struct PgHandle {
     if (PQstatus(conn) != CONNECTION_OK) throw Error(PQerrorMessage(conn));
   }
   ~PgHandle() { PQfinish(conn); }
+  PgHandle(const PgHandle&) = delete;
+  PgHandle& operator=(const PgHandle&) = delete;
   void Prepare(const char* name, const char* sql, int n, const Oid* types) const {
     PGresult* r = PQprepare(conn, name, sql, n, types);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -226,19 +227,13 @@ T LoadBe(const char* p) {
   return Be(v);
 }
 
-void LibpqInsert(benchmark::State& state) {
-  PgHandle pg;
-  PQclear(PQexec(pg.conn, "DELETE FROM inserts"));
-  const Oid types[] = {20, 0, 701, 16, 17, 1184, 2950};
-  pg.Prepare("ins",
-             "INSERT INTO inserts (id, name, score, active, data, created, uid) VALUES ($1, $2, "
-             "$3, $4, $5, $6, $7)",
-             7, types);
-  const NewRow row;
-  std::int64_t id = 0;
-  CpuClock cpu(state);
-  for (auto _ : state) {
-    const std::int64_t id_be = Be(++id);
+struct LibpqInsert {
+  LibpqInsert() {
+    const Oid types[] = {20, 0, 701, 16, 17, 1184, 2950};
+    pg.Prepare("ins", kInsertSql, 7, types);
+  }
+  void operator()() {
+    const std::int64_t id_be = Be(++g_next_id);
     const std::uint64_t score_be = Be(std::bit_cast<std::uint64_t>(row.score));
     const char active = row.active ? 1 : 0;
     const std::int64_t created_be = Be(MicrosOf(row.created) - kPgEpochMicros);
@@ -251,11 +246,13 @@ void LibpqInsert(benchmark::State& state) {
                            static_cast<int>(row.data.size()), 8, 16};
     const int formats[] = {1, 0, 1, 1, 1, 1, 1};
     PGresult* r = PQexecPrepared(pg.conn, "ins", 7, values, lengths, formats, 1);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) state.SkipWithError(PQerrorMessage(pg.conn));
-    benchmark::DoNotOptimize(PQcmdTuples(r));
+    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && std::strcmp(PQcmdTuples(r), "1") == 0;
     PQclear(r);
+    if (!ok) throw Error(PQerrorMessage(pg.conn));
   }
-}
+  PgHandle pg;
+  NewRow row;
+};
 
 // Columns 2 to 6 are nullable: correct code checks them before decoding, as strata's getters do.
 void ReadPgRow(const PGresult* r, int i, Sink* sink) {
@@ -268,20 +265,17 @@ void ReadPgRow(const PGresult* r, int i, Sink* sink) {
   sink->Add(LoadBe<std::int64_t>(PQgetvalue(r, i, 0)),
             std::string_view(PQgetvalue(r, i, 1), static_cast<size_t>(PQgetlength(r, i, 1))),
             std::bit_cast<double>(LoadBe<std::uint64_t>(PQgetvalue(r, i, 2))),
-            *PQgetvalue(r, i, 3) != 0,
-            Bytes(data, data + PQgetlength(r, i, 4)),
+            *PQgetvalue(r, i, 3) != 0, Bytes(data, data + PQgetlength(r, i, 4)),
             TimeOfMicros(LoadBe<std::int64_t>(PQgetvalue(r, i, 5)) + kPgEpochMicros), uid);
 }
 
-void LibpqSelectOne(benchmark::State& state) {
-  PgHandle pg;
-  const Oid types[] = {20};
-  pg.Prepare("one", fmt::format("SELECT {} FROM items WHERE id = $1", kPgColumns).c_str(), 1,
-             types);
-  std::mt19937_64 rng(42);
-  Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+struct LibpqSelectOne {
+  LibpqSelectOne() {
+    const Oid types[] = {20};
+    pg.Prepare("one", fmt::format("SELECT {} FROM items WHERE id = $1", kColumns).c_str(), 1,
+               types);
+  }
+  void operator()() {
     const std::int64_t id_be = Be(static_cast<std::int64_t>(rng() % kRows + 1));
     const char* values[] = {reinterpret_cast<const char*>(&id_be)};
     const int lengths[] = {8};
@@ -290,37 +284,40 @@ void LibpqSelectOne(benchmark::State& state) {
     for (int i = 0, n = PQntuples(r); i < n; ++i) ReadPgRow(r, i, &sink);
     PQclear(r);
   }
-  benchmark::DoNotOptimize(sink);
-}
-
-void LibpqSelectAll(benchmark::State& state) {
   PgHandle pg;
-  pg.Prepare("all", fmt::format("SELECT {} FROM items", kPgColumns).c_str(), 0, nullptr);
+  std::mt19937_64 rng{42};
   Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+};
+
+struct LibpqSelectAll {
+  LibpqSelectAll() {
+    pg.Prepare("all", fmt::format("SELECT {} FROM items", kColumns).c_str(), 0, nullptr);
+  }
+  void operator()() {
     PGresult* r = PQexecPrepared(pg.conn, "all", 0, nullptr, nullptr, nullptr, 1);
     const int n = PQntuples(r);
     for (int i = 0; i < n; ++i) ReadPgRow(r, i, &sink);
-    if (n != kRows) state.SkipWithError("not every row was read");
     PQclear(r);
+    if (n != kRows) throw Error("not every row was read");
   }
-  benchmark::DoNotOptimize(sink);
-}
+  PgHandle pg;
+  Sink sink;
+};
 
 // ---- sqlite3 by hand -------------------------------------------------------------------------
 
 struct LiteHandle {
   sqlite3* db = nullptr;
   sqlite3_stmt* stmt = nullptr;
-  explicit LiteHandle(const char* sql) {
+  explicit LiteHandle(const std::string& sql) {
     // One thread per connection, as strata opens its own: no per-connection mutex.
     sqlite3_open_v2(g_sqlite_path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                     nullptr);
     sqlite3_busy_timeout(db, 5000);
     sqlite3_exec(db, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL", nullptr, nullptr,
                  nullptr);
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
       throw Error(sqlite3_errmsg(db));
     }
   }
@@ -328,6 +325,8 @@ struct LiteHandle {
     sqlite3_finalize(stmt);
     sqlite3_close(db);
   }
+  LiteHandle(const LiteHandle&) = delete;
+  LiteHandle& operator=(const LiteHandle&) = delete;
 };
 
 // "2006-01-02T15:04:05.000000Z", fixed width, as strata stores it.
@@ -367,32 +366,28 @@ UUID ParseUuidText(const unsigned char* s) {
   return u;
 }
 
-void SqliteInsert(benchmark::State& state) {
-  LiteHandle lite(
-      "INSERT INTO inserts (id, name, score, active, data, created, uid) VALUES (?1, ?2, ?3, ?4, "
-      "?5, ?6, ?7)");
-  sqlite3_exec(lite.db, "DELETE FROM inserts", nullptr, nullptr, nullptr);
-  const NewRow row;
-  std::int64_t id = 0;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+struct Sqlite3Insert {
+  Sqlite3Insert() : lite(Sql(Dialect::kSqlite, kInsertSql)) {}
+  void operator()() {
     sqlite3_stmt* s = lite.stmt;
     char created[27];
     FormatTime(row.created, created);
     const std::string uid = row.uid.ToString();
-    sqlite3_bind_int64(s, 1, ++id);
+    sqlite3_bind_int64(s, 1, ++g_next_id);
     sqlite3_bind_text(s, 2, row.name.data(), static_cast<int>(row.name.size()), SQLITE_STATIC);
     sqlite3_bind_double(s, 3, row.score);
     sqlite3_bind_int(s, 4, row.active ? 1 : 0);
     sqlite3_bind_blob(s, 5, row.data.data(), static_cast<int>(row.data.size()), SQLITE_STATIC);
     sqlite3_bind_text(s, 6, created, 27, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 7, uid.data(), static_cast<int>(uid.size()), SQLITE_TRANSIENT);
-    if (sqlite3_step(s) != SQLITE_DONE) state.SkipWithError(sqlite3_errmsg(lite.db));
-    benchmark::DoNotOptimize(sqlite3_changes(lite.db));
+    const bool ok = sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(lite.db) == 1;
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
+    if (!ok) throw Error(sqlite3_errmsg(lite.db));
   }
-}
+  LiteHandle lite;
+  NewRow row;
+};
 
 // Columns 2 to 6 are nullable: correct code checks them before reading, as strata's getters do.
 void ReadLiteRow(sqlite3_stmt* s, Sink* sink) {
@@ -408,83 +403,191 @@ void ReadLiteRow(sqlite3_stmt* s, Sink* sink) {
             ParseFixedTime(sqlite3_column_text(s, 5)), ParseUuidText(sqlite3_column_text(s, 6)));
 }
 
-void SqliteSelectOne(benchmark::State& state) {
-  LiteHandle lite(fmt::format("SELECT {} FROM items WHERE id = ?1", kPgColumns).c_str());
-  std::mt19937_64 rng(42);
-  Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+struct Sqlite3SelectOne {
+  Sqlite3SelectOne() : lite(fmt::format("SELECT {} FROM items WHERE id = ?1", kColumns)) {}
+  void operator()() {
     sqlite3_bind_int64(lite.stmt, 1, static_cast<std::int64_t>(rng() % kRows + 1));
     while (sqlite3_step(lite.stmt) == SQLITE_ROW) ReadLiteRow(lite.stmt, &sink);
     sqlite3_reset(lite.stmt);
     sqlite3_clear_bindings(lite.stmt);
   }
-  benchmark::DoNotOptimize(sink);
-}
-
-void SqliteSelectAll(benchmark::State& state) {
-  LiteHandle lite(fmt::format("SELECT {} FROM items", kPgColumns).c_str());
+  LiteHandle lite;
+  std::mt19937_64 rng{42};
   Sink sink;
-  CpuClock cpu(state);
-  for (auto _ : state) {
+};
+
+struct Sqlite3SelectAll {
+  Sqlite3SelectAll() : lite(fmt::format("SELECT {} FROM items", kColumns)) {}
+  void operator()() {
     int rows = 0;
     for (; sqlite3_step(lite.stmt) == SQLITE_ROW; ++rows) ReadLiteRow(lite.stmt, &sink);
     sqlite3_reset(lite.stmt);
-    if (rows != kRows) state.SkipWithError("not every row was read");
+    if (rows != kRows) throw Error("not every row was read");
   }
-  benchmark::DoNotOptimize(sink);
+  LiteHandle lite;
+  Sink sink;
+};
+
+// ---- Pairs ------------------------------------------------------------------------------------
+
+// The thread's CPU time in microseconds: the client's share of an operation, which is all a
+// driver can change (the server's work, the network and the scheduler are the same for both).
+double CpuMicros() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
 }
 
-// ---- Registration and summary ------------------------------------------------------------------
+struct Times {
+  std::vector<double> wall;
+  std::vector<double> cpu;
+};
 
-void PgInsertStrata(benchmark::State& s) { StrataInsert(s, Dialect::kPostgres); }
-void PgSelectOneStrata(benchmark::State& s) { StrataSelectOne(s, Dialect::kPostgres); }
-void PgSelectAllStrata(benchmark::State& s) { StrataSelectAll(s, Dialect::kPostgres); }
-void SqliteInsertStrata(benchmark::State& s) { StrataInsert(s, Dialect::kSqlite); }
-void SqliteSelectOneStrata(benchmark::State& s) { StrataSelectOne(s, Dialect::kSqlite); }
-void SqliteSelectAllStrata(benchmark::State& s) { StrataSelectAll(s, Dialect::kSqlite); }
+template <typename Op>
+void TimeRun(Op& op, Times* times) {
+  const double cpu = CpuMicros();
+  const auto start = std::chrono::steady_clock::now();
+  op();
+  const auto end = std::chrono::steady_clock::now();
+  times->cpu.push_back(CpuMicros() - cpu);
+  times->wall.push_back(std::chrono::duration<double, std::micro>(end - start).count());
+}
 
-#define STRATA_BENCH(fn, name)         \
-  BENCHMARK(fn)                        \
-      ->Name(name)                     \
-      ->Unit(benchmark::kMicrosecond)  \
-      ->UseRealTime()                  \
-      ->MinTime(0.3)                   \
-      ->Repetitions(11)                \
+double Median(std::vector<double>& v) {
+  if (v.empty()) return 0;
+  auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+// Runs both sides once per iteration, in alternating order. Counters: each side's median
+// wall-clock time per operation (a median, so that an operation the scheduler preempted does not
+// count for thousands) and median client CPU time per operation.
+template <typename Strata, typename Baseline>
+void Paired(benchmark::State& state, Strata& strata, Baseline& baseline) {
+  Times ours;
+  Times theirs;
+  try {
+    strata();  // warm both (first executions prepare)
+    baseline();
+    for (auto _ : state) {
+      if (ours.wall.size() % 2 == 0) {
+        TimeRun(strata, &ours);
+        TimeRun(baseline, &theirs);
+      } else {
+        TimeRun(baseline, &theirs);
+        TimeRun(strata, &ours);
+      }
+    }
+  } catch (const std::exception& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  state.counters["strata_us"] = Median(ours.wall);
+  state.counters["baseline_us"] = Median(theirs.wall);
+  state.counters["strata_cpu_us"] = Median(ours.cpu);
+  state.counters["baseline_cpu_us"] = Median(theirs.cpu);
+}
+
+// The server processes of both sides' connections run on one core, the client on another (when
+// there are two and the processes may be moved): where the scheduler puts a backend (beside the
+// client or not) changes a round trip's latency by half, per connection, and would otherwise
+// decide a ratio of single-row cases.
+void PinBackends(std::initializer_list<int> pids) {
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 2) return;
+  cpu_set_t server;
+  CPU_ZERO(&server);
+  CPU_SET(1, &server);
+  for (int pid : pids) {
+    if (sched_setaffinity(pid, sizeof server, &server) != 0) {
+      static bool told = false;
+      if (!told) fmt::print(stderr, "note: cannot pin PostgreSQL backends (not permitted)\n");
+      told = true;
+    }
+  }
+}
+
+int BackendPid(Conn& conn) {
+  Result r = conn.Execute("SELECT pg_backend_pid()");
+  if (!r.Next()) throw Error("no backend pid");
+  return static_cast<int>(r.Int(0));
+}
+
+// Each run opens both sides' connections afresh, alternately strata's first and the
+// hand-written one's first.
+template <typename Strata, typename Baseline, typename... Args>
+void Run(benchmark::State& state, Args... args) {
+  static int runs = 0;
+  std::optional<Strata> strata;
+  std::optional<Baseline> baseline;
+  if (runs++ % 2 == 0) {
+    strata.emplace(args...);
+    baseline.emplace();
+  } else {
+    baseline.emplace();
+    strata.emplace(args...);
+  }
+  if constexpr (requires { baseline->pg.conn; }) {
+    PinBackends({BackendPid(*strata->conn), PQbackendPID(baseline->pg.conn)});
+  }
+  Paired(state, *strata, *baseline);
+}
+
+void PgInsertOne(benchmark::State& state) {
+  Run<StrataInsert, LibpqInsert>(state, Dialect::kPostgres);
+}
+void PgSelectOne(benchmark::State& state) {
+  Run<StrataSelectOne, LibpqSelectOne>(state, Dialect::kPostgres);
+}
+void PgSelect10k(benchmark::State& state) {
+  Run<StrataSelectAll, LibpqSelectAll>(state, Dialect::kPostgres);
+}
+void SqliteInsertOne(benchmark::State& state) {
+  Run<StrataInsert, Sqlite3Insert>(state, Dialect::kSqlite);
+}
+void SqliteSelectOne(benchmark::State& state) {
+  Run<StrataSelectOne, Sqlite3SelectOne>(state, Dialect::kSqlite);
+}
+void SqliteSelect10k(benchmark::State& state) {
+  Run<StrataSelectAll, Sqlite3SelectAll>(state, Dialect::kSqlite);
+}
+
+constexpr int kRepetitions = 21;
+
+#define STRATA_BENCH(fn)              \
+  BENCHMARK(fn)                       \
+      ->Unit(benchmark::kMicrosecond) \
+      ->UseRealTime()                 \
+      ->MinTime(0.25)                 \
+      ->Repetitions(kRepetitions)     \
       ->ReportAggregatesOnly(true)
 
-STRATA_BENCH(PgInsertStrata, "PgInsertOne/strata");
-STRATA_BENCH(LibpqInsert, "PgInsertOne/libpq");
-STRATA_BENCH(PgSelectOneStrata, "PgSelectOne/strata");
-STRATA_BENCH(LibpqSelectOne, "PgSelectOne/libpq");
-STRATA_BENCH(PgSelectAllStrata, "PgSelect10k/strata");
-STRATA_BENCH(LibpqSelectAll, "PgSelect10k/libpq");
-STRATA_BENCH(SqliteInsertStrata, "SqliteInsertOne/strata");
-STRATA_BENCH(SqliteInsert, "SqliteInsertOne/sqlite3");
-STRATA_BENCH(SqliteSelectOneStrata, "SqliteSelectOne/strata");
-STRATA_BENCH(SqliteSelectOne, "SqliteSelectOne/sqlite3");
-STRATA_BENCH(SqliteSelectAllStrata, "SqliteSelect10k/strata");
-STRATA_BENCH(SqliteSelectAll, "SqliteSelect10k/sqlite3");
+STRATA_BENCH(PgInsertOne);
+STRATA_BENCH(PgSelectOne);
+STRATA_BENCH(PgSelect10k);
+STRATA_BENCH(SqliteInsertOne);
+STRATA_BENCH(SqliteSelectOne);
+STRATA_BENCH(SqliteSelect10k);
 
 void Summarize(const MedianReporter& reporter) {
-  fmt::print("\nSummary (medians of 11 repetitions, randomly interleaved; target: wall-clock ratio "
-             "strata / hand-written <= 1.10):\n");
+  fmt::print("\nSummary (paired runs; medians over {} repetitions of each side's median per "
+             "operation; target: wall-clock ratio strata / hand-written <= 1.10):\n",
+             kRepetitions);
   const std::pair<const char*, const char*> cases[] = {
-      {"PgInsertOne", "libpq"},         {"PgSelectOne", "libpq"},
-      {"PgSelect10k", "libpq"},         {"SqliteInsertOne", "sqlite3"},
-      {"SqliteSelectOne", "sqlite3"},   {"SqliteSelect10k", "sqlite3"}};
+      {"PgInsertOne", "libpq"},       {"PgSelectOne", "libpq"},
+      {"PgSelect10k", "libpq"},       {"SqliteInsertOne", "sqlite3"},
+      {"SqliteSelectOne", "sqlite3"}, {"SqliteSelect10k", "sqlite3"}};
   for (const auto& [name, baseline] : cases) {
-    const std::string ours_name = fmt::format("{}/strata", name);
-    const std::string theirs_name = fmt::format("{}/{}", name, baseline);
-    const double ours = reporter.MedianMs(ours_name) * 1000;
-    const double theirs = reporter.MedianMs(theirs_name) * 1000;
+    const double ours = reporter.MedianCounter(name, "strata_us");
+    const double theirs = reporter.MedianCounter(name, "baseline_us");
     if (ours == 0 || theirs == 0) continue;  // filtered out
-    const double ours_cpu = reporter.MedianCounter(ours_name, "cpu_us");
-    const double theirs_cpu = reporter.MedianCounter(theirs_name, "cpu_us");
+    const double ours_cpu = reporter.MedianCounter(name, "strata_cpu_us");
+    const double theirs_cpu = reporter.MedianCounter(name, "baseline_cpu_us");
     const double ratio = ours / theirs;
     fmt::print(
-        "  {:<16} strata {:>9.2f} us vs {:<7} {:>9.2f} us: ratio {:.3f}, {}   (client CPU "
-        "{:.2f} vs {:.2f} us: {:.3f})\n",
+        "  {:<16} strata {:>9.2f} us vs {:<7} {:>9.2f} us: ratio {:.3f}, {}; client CPU {:.2f} "
+        "vs {:.2f} us: ratio {:.3f}\n",
         name, ours, baseline, theirs, ratio, ratio <= 1.10 ? "met" : "MISSED", ours_cpu,
         theirs_cpu, theirs_cpu > 0 ? ours_cpu / theirs_cpu : 0);
   }
@@ -497,12 +600,12 @@ void Summarize(const MedianReporter& reporter) {
 }  // namespace strata::bench
 
 int main(int argc, char** argv) {
-  // Repetitions interleaved at random, so that drift of the machine or the server over the run
-  // falls on both sides of each ratio alike.
-  std::vector<char*> args(argv, argv + argc);
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  args.insert(args.begin() + 1, interleave.data());
-  int n = static_cast<int>(args.size());
-  return strata::bench::RunBenchmarks(n, args.data(), strata::bench::Setup,
-                                      strata::bench::Summarize);
+  // The client on core 0 (see PinBackends).
+  if (sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+    cpu_set_t client;
+    CPU_ZERO(&client);
+    CPU_SET(0, &client);
+    sched_setaffinity(0, sizeof client, &client);
+  }
+  return strata::bench::RunBenchmarks(argc, argv, strata::bench::Setup, strata::bench::Summarize);
 }

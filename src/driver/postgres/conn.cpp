@@ -276,11 +276,20 @@ bool SameParams(const std::vector<Oid>& a, const std::vector<Oid>& b) {
 
 void PgConn::Forget(std::string_view sql) {
   if (auto it = statements_.find(sql); it != statements_.end()) statements_.erase(it);
+  last_ = nullptr;
+  last_text_ = {};
 }
 
 const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
+  if (last_ != nullptr && last_text_ == sql) {
+    for (const auto& p : *last_) {
+      if (SameParams(p->params, oids_)) return p;
+    }
+  }
   auto it = statements_.find(sql);
   if (it != statements_.end()) {
+    last_ = &it->second;
+    last_text_ = it->first;
     for (const auto& p : it->second) {
       if (SameParams(p->params, oids_)) return p;
     }
@@ -292,6 +301,8 @@ const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
     Exec("DEALLOCATE ALL");
     statements_.clear();
     it = statements_.end();
+    last_ = nullptr;
+    last_text_ = {};
   }
   auto prepared = std::make_shared<Prepared>();
   prepared->name = fmt::format("strata_{}", ++next_name_);
@@ -348,6 +359,8 @@ const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
   ++prepares_;
   if (it == statements_.end()) it = statements_.try_emplace(text).first;
   it->second.push_back(std::move(prepared));
+  last_ = &it->second;
+  last_text_ = it->first;
   return it->second.back();
 }
 

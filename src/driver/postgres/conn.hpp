@@ -77,6 +77,10 @@ class PgConn final : public Conn {
   std::unordered_map<std::string, std::vector<std::shared_ptr<const Prepared>>, TextHash,
                      std::equal_to<>>
       statements_;
+  // The entry Prepare found last (its key), compared before hashing: a service runs the same
+  // few statements over and over.
+  std::string_view last_text_;
+  const std::vector<std::shared_ptr<const Prepared>>* last_ = nullptr;
   // Kinds of type OIDs not built in (enums, citext, …), looked up once per connection.
   std::unordered_map<Oid, std::uint8_t> type_kinds_;
   std::uint64_t prepares_ = 0;

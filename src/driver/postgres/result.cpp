@@ -154,10 +154,6 @@ class PgResult final : public Result::Impl {
       own_kinds_.resize(static_cast<size_t>(cols_), Kind::kOther);
       kinds_ = own_kinds_.data();
     }
-    if (const char* status = PQcmdStatus(r); std::strncmp(status, "SELECT", 6) != 0) {
-      const std::string_view tuples = PQcmdTuples(r);
-      if (!tuples.empty()) ParseNumber(tuples, &affected_);
-    }
   }
   ~PgResult() override { PQclear(r_); }
 
@@ -174,7 +170,17 @@ class PgResult final : public Result::Impl {
     if (col < 0 || col >= cols_) ThrowBadColumn(col, cols_);
     return PQfname(r_, col);
   }
-  std::int64_t affected() const override { return affected_; }
+  // PQcmdTuples, read on demand; 0 for a query (PostgreSQL counts its rows there too).
+  std::int64_t affected() const override {
+    if (affected_ < 0) {
+      affected_ = 0;
+      if (std::strncmp(PQcmdStatus(r_), "SELECT", 6) != 0) {
+        const std::string_view tuples = PQcmdTuples(r_);
+        if (!tuples.empty()) ParseNumber(tuples, &affected_);
+      }
+    }
+    return affected_;
+  }
 
   bool IsNull(int col) const override {
     Check(col);
@@ -512,7 +518,7 @@ class PgResult final : public Result::Impl {
   int rows_;
   int cols_;
   bool binary_;
-  std::int64_t affected_ = 0;
+  mutable std::int64_t affected_ = -1;  // not read yet
   mutable std::vector<std::string> scratch_;
 };
 
