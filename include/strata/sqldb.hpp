@@ -1,0 +1,136 @@
+// Named databases a service declares: resolved, created (in development) and migrated at start-up,
+// then handed out as a driver for the generated client or as a raw handle for any other SQL
+// library (docs/sqldb.md).
+#pragma once
+
+#include <memory>
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "strata/driver.hpp"
+#include "strata/error.hpp"
+
+struct pg_conn;
+struct sqlite3;
+
+namespace strata::sqldb {
+
+struct DatabaseConfig {
+  // Folder of migration files. A relative path is taken from the folder of the source file that
+  // calls NewDatabase when that folder exists (so a service finds its migrations wherever it is
+  // started from), else from the working directory. Files embedded into the program with the
+  // CMake function strata_embed_migrations(...) for this database name take precedence; the
+  // directory's strata.sum is checked either way. Empty: the database has no migrations.
+  std::string migrations;
+  // The directory's format (as --dir-format): golang-migrate (default), atlas, goose, flyway, dbmate.
+  std::string format = "golang-migrate";
+  // Pool settings of Driver().
+  PoolOptions pool;
+};
+
+// What Open() did, for logs and tests.
+struct OpenReport {
+  std::string url;        // where the database was found, password masked
+  std::string source;     // which setting named it: "STRATA_DB_USER_URL", "strata.toml
+                          // [databases.user]", "development cluster", "default SQLite file"
+  bool created = false;   // the database did not exist and was created
+  bool managed = true;    // false: connected to, never created or migrated
+  std::string from_version, to_version;
+  std::vector<std::string> applied;  // files applied at this start-up
+  std::vector<std::string> notes;    // e.g. a failed file recovered from and retried
+};
+
+class Database {
+ public:
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+  ~Database();
+
+  const std::string& Name() const;
+
+  // Resolves the database's connection settings, creates the database when it is missing (in
+  // development), and applies every pending migration under the migration lock, so that N
+  // instances starting at once apply each file exactly once. Thread-safe; runs once; later calls
+  // (and Driver(), ConnString(), Raw()) return at once. Throws the migration's error (naming the
+  // file, line and statement) when a file fails; the next call retries.
+  const OpenReport& Open();
+
+  // A shareable pooled handle: what ent::Client takes. Calls Open() first.
+  DB Driver();
+  // A URL libpq (PostgreSQL) or sqlite3 (SQLite) accepts, credentials included (never logged).
+  std::string ConnString();
+  strata::Dialect Dialect();
+
+  // A connection leased from Driver()'s pool, for another C++ SQL library. Returned to the pool
+  // (rolled back first if a transaction is open) when destroyed.
+  class RawConn {
+   public:
+    pg_conn* Postgres() const;  // PGconn*; nullptr on SQLite
+    sqlite3* Sqlite() const;    // nullptr on PostgreSQL
+    Conn& conn() const { return *lease_; }
+
+   private:
+    friend class Database;
+    explicit RawConn(DB::Lease lease) : lease_(std::move(lease)) {}
+    DB::Lease lease_;
+  };
+  RawConn Raw();
+
+ private:
+  struct Impl;
+  friend Database& NewDatabase(std::string_view, DatabaseConfig, std::source_location);
+  explicit Database(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Declares database `name` (lower snake_case, at most 63 characters). Meant for namespace scope:
+//   strata::sqldb::Database& user_db = strata::sqldb::NewDatabase("user", {.migrations = "./migrations"});
+// Nothing is connected until first use. Declaring the same name again with the same settings
+// returns the same Database; with different settings, a bad name or a missing migrations folder,
+// it throws InputError naming the name, the setting and the declaring file.
+Database& NewDatabase(std::string_view name, DatabaseConfig config = {},
+                      std::source_location where = std::source_location::current());
+
+// The database declared elsewhere as `name`; throws InputError naming the declared ones if none.
+Database& Named(std::string_view name);
+
+// Every migration file embedded into the program for one database (written by the CMake function
+// strata_embed_migrations; not for hand use).
+struct EmbeddedFile {
+  const char* name;  // file name inside the directory, e.g. "20240101000000_init.up.sql"
+  const char* data;
+  std::size_t size;
+};
+// Registers embedded files at static initialisation; returns true.
+bool RegisterEmbeddedMigrations(std::string_view database, const EmbeddedFile* files,
+                                std::size_t count);
+
+namespace testing {
+
+// A database of its own for one test: a copy of database `name`'s migrated template
+// (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a file copy on SQLite), dropped when destroyed.
+class TestDatabase {
+ public:
+  TestDatabase(TestDatabase&&) noexcept;
+  TestDatabase& operator=(TestDatabase&&) = delete;
+  ~TestDatabase();
+
+  const std::string& Name() const;  // the copy's own name, e.g. "user_t_3f9a01c2"
+  DB Driver();
+  std::string ConnString() const;
+
+ private:
+  struct Impl;
+  friend TestDatabase NewTestDatabase(std::string_view name);
+  explicit TestDatabase(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The template is created and migrated on first use in a process (and re-migrated when the
+// migration directory changed); copies are cheap after that. `name` must be declared.
+TestDatabase NewTestDatabase(std::string_view name);
+
+}  // namespace testing
+}  // namespace strata::sqldb
