@@ -1,0 +1,4 @@
+-- drop "pets" table
+DROP TABLE "pets";
+-- drop "users" table
+DROP TABLE "users";
