@@ -68,6 +68,8 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx);
 void AddMigrateExecCommands(CLI::App& migrate, Context& ctx);
 // `strata new`, `strata describe`: entity schemas.
 void AddEntCommands(CLI::App& app, Context& ctx);
+// `strata db …`: the project's development databases (db_commands.cpp).
+void AddDbCommands(CLI::App& app, Context& ctx);
 
 // Thrown for usage errors detected after parsing (exit code 2).
 class UsageError : public std::runtime_error {

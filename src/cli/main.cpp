@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
   AddSchemaCommands(app, ctx);
   AddMigrateCommands(app, ctx);
   AddEntCommands(app, ctx);
+  AddDbCommands(app, ctx);
   strata::ent::RegisterSources();
   if (argc == 1) {  // bare `strata`: the commands, one line each
     fmt::print(stderr, "{}", app.help());

@@ -658,6 +658,14 @@ Url ServerUrl(const State& s, const std::string& password, std::string_view data
 
 }  // namespace
 
+void PrepareStateDir(const fs::path& state_dir) {
+  std::error_code ec;
+  if (fs::is_directory(state_dir, ec)) return;
+  MakeDir(state_dir, fs::perms(0755));
+  // Nothing under .strata belongs in version control (it holds a password).
+  migrate::WriteFileAtomically(state_dir / ".gitignore", "*\n");
+}
+
 DevCluster::DevCluster(fs::path state_dir) : state_dir_(std::move(state_dir)) {}
 
 bool DevCluster::Configured() const {
@@ -704,11 +712,7 @@ ClusterStatus DevCluster::Status() const {
 
 ClusterStatus DevCluster::Up() {
   std::error_code ec;
-  if (!fs::is_directory(state_dir_, ec)) {
-    MakeDir(state_dir_, fs::perms(0755));
-    // Nothing under .strata belongs in version control (it holds a password).
-    migrate::WriteFileAtomically(state_dir_ / ".gitignore", "*\n");
-  }
+  PrepareStateDir(state_dir_);
   const FileLock lock(Files(state_dir_).lock());
   std::optional<State> state = ReadState(state_dir_);
   bool created = false, started = false;

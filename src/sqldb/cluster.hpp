@@ -61,6 +61,10 @@ class DevCluster {
   std::filesystem::path state_dir_;
 };
 
+// Creates a project's .strata folder (mode 0755) when missing, with a .gitignore that keeps all
+// of it out of version control.
+void PrepareStateDir(const std::filesystem::path& state_dir);
+
 // The same two on any PostgreSQL server, through its maintenance database "postgres" (the
 // server is the one `server_url` points at; its database part is ignored). EnsureDatabaseOn
 // tolerates a concurrent CREATE of the same name (42P04, or 23505 on pg_database's index) and

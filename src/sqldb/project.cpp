@@ -238,6 +238,10 @@ Project LoadProject(const fs::path& config) {
       project.databases.push_back(ParseTable(config, name.str(), node));
     }
   }
+  // In the order the file declares them (toml++ keeps tables sorted by key).
+  std::stable_sort(
+      project.databases.begin(), project.databases.end(),
+      [](const DatabaseSettings& a, const DatabaseSettings& b) { return a.line < b.line; });
   CheckDistinct(config, project.databases);
   return project;
 }
