@@ -121,6 +121,10 @@ class Conn {
   virtual bool InTransaction() const = 0;
   // False once the connection is lost; a pool replaces such a connection.
   virtual bool Healthy() const = 0;
+  // The library's own handle, for other SQL libraries sharing the session: PGconn* on
+  // PostgreSQL, sqlite3* on SQLite. Owned by the Conn; statements run through it bypass the
+  // Conn's bookkeeping (round_trips, prepared statements), so leave no transaction open on it.
+  virtual void* native_handle() const = 0;
 
   // Number of requests sent to the server since the connection opened (for benchmarks: the
   // inspector's cost must not grow with the number of tables).

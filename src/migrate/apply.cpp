@@ -114,6 +114,21 @@ std::vector<Step> StepsOf(const Ledger& ledger, const Dir& dir, const ApplyOptio
   return steps;
 }
 
+// What a run does about a file an earlier run left failed or interrupted, for the run's notes.
+// Nothing needs a manual step: what ran in the file's transaction was rolled back, what ran
+// outside one is resumed after (MakeStep checked it is unchanged).
+std::string RetryNote(const Revision& r, const Step& step) {
+  const std::string what = r.failed()
+                               ? fmt::format("failed in an earlier run ({})", r.error.value_or(""))
+                               : std::string("was interrupted in an earlier run");
+  const std::string how =
+      step.start == 0
+          ? std::string("nothing of it was left applied, so it runs again from the start")
+          : fmt::format("{} stayed applied, so it resumes at statement {}",
+                        FirstStatements(step.start), step.start + 1);
+  return fmt::format("version {} ({}) {}: {}", step.migration->version, step.part.file, what, how);
+}
+
 FileReport ReportOf(const Step& step, double ms) {
   return FileReport{.version = step.migration->version,
                     .description = step.migration->description,
@@ -385,6 +400,10 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
     RequireCleanTarget(conn);
   }
   const std::vector<Step> steps = StepsOf(ledger, dir, options);
+  for (const Step& step : steps) {
+    const Revision* r = ledger.Row(step.migration->version);
+    if (r != nullptr && !r->finished()) result.notes.push_back(RetryNote(*r, step));
+  }
 
   if (options.dry_run) {
     for (const Step& step : steps) {

@@ -390,10 +390,10 @@ std::vector<std::string> SqlFileNames(const fs::path& path, std::string_view wha
   return names;
 }
 
-// The sum of `dir`'s files as they are on disk now.
+// The sum of `dir`'s files as they are now (on disk, or as embedded).
 SumFile CurrentSum(const Dir& dir) {
   std::vector<std::pair<std::string, std::string>> files;
-  for (const std::string& name : dir.Files()) files.emplace_back(name, ReadFile(dir.path() / name));
+  for (const std::string& name : dir.Files()) files.emplace_back(name, dir.Read(name).value_or(""));
   return ComputeSum(files);
 }
 
@@ -465,8 +465,31 @@ Dir Dir::Open(const fs::path& path, DirFormat format) {
         "migration directory {} does not exist or is not a folder (create it, or pass --dir)",
         path.string()));
   }
-  const std::vector<std::string> names = SqlFileNames(path, "the migration directory");
+  std::vector<std::pair<std::string, std::string>> files;
+  for (std::string& name : SqlFileNames(path, "the migration directory")) {
+    std::string text = ReadFile(path / name);
+    files.emplace_back(std::move(name), std::move(text));
+  }
+  return Parse(path, format, std::move(files));
+}
 
+Dir Dir::FromFiles(const fs::path& path, DirFormat format,
+                   std::vector<std::pair<std::string, std::string>> files) {
+  std::map<std::string, std::string> contents;
+  std::vector<std::pair<std::string, std::string>> sql;
+  for (auto& [name, text] : files) {
+    if (name.ends_with(".sql")) sql.emplace_back(name, text);
+    contents[name] = std::move(text);
+  }
+  std::sort(sql.begin(), sql.end());
+  Dir dir = Parse(path, format, std::move(sql));
+  dir.in_memory_ = true;
+  dir.contents_ = std::move(contents);
+  return dir;
+}
+
+Dir Dir::Parse(const fs::path& path, DirFormat format,
+               std::vector<std::pair<std::string, std::string>> files) {
   std::map<std::string, Migration, VersionLess> by_version;
   auto duplicate = [&](const std::string& first, const std::string& second) {
     return InputError(fmt::format(
@@ -474,10 +497,9 @@ Dir Dir::Open(const fs::path& path, DirFormat format) {
         "unique (renumber one of them, then run `strata migrate hash`)",
         (path / first).string(), (path / second).string()));
   };
-  for (const std::string& name : names) {
+  for (const auto& [name, text] : files) {
     const std::optional<FileName> parsed = ParseFileName(format, name);
     if (!parsed) throw BadName(path, name, format);
-    const std::string text = ReadFile(path / name);
     Migration& m = by_version[parsed->version];
     if (m.version.empty()) m.version = parsed->version;
     switch (parsed->part) {
@@ -536,21 +558,43 @@ std::vector<std::string> Dir::Files() const {
   return {files.begin(), files.end()};
 }
 
+std::optional<std::string> Dir::Read(const std::string& name) const {
+  if (in_memory_) {
+    const auto it = contents_.find(name);
+    if (it == contents_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::error_code ec;
+  if (!fs::exists(path_ / name, ec)) return std::nullopt;
+  return ReadFile(path_ / name);
+}
+
 std::string Dir::ComputeSum() const { return FormatSum(CurrentSum(*this)); }
 
-void Dir::WriteSum() const { WriteFileAtomically(path_ / kSumFileName, ComputeSum()); }
+void Dir::WriteSum() const {
+  RequireOnDisk();
+  WriteFileAtomically(path_ / kSumFileName, ComputeSum());
+}
+
+void Dir::RequireOnDisk() const {
+  if (!in_memory_) return;
+  throw InputError(fmt::format(
+      "the migration directory {} is embedded into the program and cannot be written: change "
+      "the files of its source folder and rebuild",
+      path_.string()));
+}
 
 void Dir::VerifySum() const {
   const fs::path sum_path = path_ / kSumFileName;
-  std::error_code ec;
-  if (!fs::exists(sum_path, ec)) {
+  const std::optional<std::string> recorded_text = Read(std::string(kSumFileName));
+  if (!recorded_text) {
     if (migrations_.empty()) return;
     throw ChecksumError(fmt::format(
         "{} holds migrations but no {}: review the files, then run `strata migrate hash` to "
         "create it",
         path_.string(), kSumFileName));
   }
-  const SumFile recorded = ParseSum(ReadFile(sum_path), sum_path.string());
+  const SumFile recorded = ParseSum(*recorded_text, sum_path.string());
   const SumDifference diff = CompareSums(recorded, CurrentSum(*this));
   if (diff.empty()) return;
   std::string message =
@@ -603,6 +647,7 @@ std::string Dir::NextVersion(bool sequence, std::chrono::system_clock::time_poin
 
 std::vector<std::string> Dir::Write(const std::string& version, const std::string& name,
                                     const std::string& up_sql, const std::string& down_sql) {
+  RequireOnDisk();
   const bool name_ok = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   });

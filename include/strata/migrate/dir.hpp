@@ -4,9 +4,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace strata::migrate {
@@ -56,8 +58,19 @@ class Dir {
   // Reads every migration of `path` in `format`. Throws InputError naming the file for malformed
   // names, duplicate versions, unreadable files, or a missing directory.
   static Dir Open(const std::filesystem::path& path, DirFormat format);
+  // A directory held in memory (migrations embedded into a program): `files` are (file name,
+  // content) pairs, strata.sum among them; files that are not .sql files are kept only to be
+  // read (strata.sum). `path` names the directory in messages. The same errors as Open. Such a
+  // directory cannot be written (WriteSum and Write throw InputError).
+  static Dir FromFiles(const std::filesystem::path& path, DirFormat format,
+                       std::vector<std::pair<std::string, std::string>> files);
 
   const std::filesystem::path& path() const { return path_; }
+  // Whether the directory came from FromFiles.
+  bool in_memory() const { return in_memory_; }
+  // The content of file `name` of the directory (strata.sum included), nullopt when there is no
+  // such file. Throws InputError when it cannot be read.
+  std::optional<std::string> Read(const std::string& name) const;
   DirFormat format() const { return format_; }
   // In ascending version order.
   const std::vector<Migration>& migrations() const { return migrations_; }
@@ -94,9 +107,17 @@ class Dir {
                                  const std::string& up_sql, const std::string& down_sql);
 
  private:
+  // Reads the migrations of `files` (.sql file names and contents, sorted by name).
+  static Dir Parse(const std::filesystem::path& path, DirFormat format,
+                   std::vector<std::pair<std::string, std::string>> files);
+  // Throws InputError for a directory held in memory.
+  void RequireOnDisk() const;
+
   std::filesystem::path path_;
   DirFormat format_ = DirFormat::kGolangMigrate;
   std::vector<Migration> migrations_;
+  bool in_memory_ = false;
+  std::map<std::string, std::string> contents_;  // in memory: every file, by name
 };
 
 }  // namespace strata::migrate

@@ -102,6 +102,14 @@ struct ApplyResult {
 // recorded in strata_schema_revisions.
 ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options = {});
 
+// Whether every migration of `dir` is applied and Apply would find nothing to run or report, read
+// with one statement (one round trip), no lock and no writes: every version is recorded as
+// finished in strata_schema_revisions with its file's hash (or none), no revision is failed,
+// interrupted or without a file, and (golang-migrate format) schema_migrations holds one clean
+// row at the directory's highest version. False whenever it cannot tell (no tracking tables
+// yet): Apply then checks everything under the lock. For start-up checks (strata::sqldb).
+bool UpToDate(Conn& conn, const Dir& dir);
+
 struct DownOptions {
   int count = 1;  // how many applied versions to revert, highest first
   bool dry_run = false;

@@ -51,6 +51,7 @@ class PgConn final : public Conn {
   bool Healthy() const override;
   // Statements prepared by Execute since the connection opened (a cache miss each).
   std::uint64_t prepares() const { return prepares_; }
+  void* native_handle() const override { return conn_.get(); }
   // The server's version as a number, e.g. 150004.
   int server_version() const { return PQserverVersion(conn_.get()); }
 

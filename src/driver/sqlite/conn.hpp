@@ -68,6 +68,7 @@ class SqliteConn final : public Conn {
   bool Healthy() const override { return db_ != nullptr; }
   // Statements prepared by Execute since the connection opened (a cache miss each).
   std::uint64_t prepares() const { return prepares_; }
+  void* native_handle() const override { return db_.get(); }
 
   // Throws the SqlError (ConstraintError) for result code `rc` of the one statement `sql`.
   [[noreturn]] void ThrowStatementError(int rc, std::string_view sql) const {
