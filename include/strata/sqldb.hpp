@@ -3,6 +3,8 @@
 // library (docs/sqldb.md).
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <source_location>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "strata/driver.hpp"
 #include "strata/error.hpp"
+#include "strata/migrate/executor.hpp"
 
 struct pg_conn;
 struct sqlite3;
@@ -24,22 +27,31 @@ struct DatabaseConfig {
   // CMake function strata_embed_migrations(...) for this database name take precedence; the
   // directory's strata.sum is checked either way. Empty: the database has no migrations.
   std::string migrations;
-  // The directory's format (as --dir-format): golang-migrate (default), atlas, goose, flyway, dbmate.
+  // The directory's format (as --dir-format): golang-migrate (default), atlas, goose, flyway,
+  // dbmate.
   std::string format = "golang-migrate";
   // Pool settings of Driver().
   PoolOptions pool;
+  // How start-ups running at once exclude each other while migrating (PostgreSQL): kAdvisory
+  // (session advisory locks, shared with golang-migrate), or kTable behind PgBouncer in
+  // transaction pooling mode (docs/migrate-apply.md#pgbouncer). SQLite always locks a file.
+  migrate::LockStrategy lock_strategy = migrate::LockStrategy::kAdvisory;
+  // How long a start-up waits for another one that is migrating.
+  std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
 };
 
 // What Open() did, for logs and tests.
 struct OpenReport {
-  std::string url;        // where the database was found, password masked
-  std::string source;     // which setting named it: "STRATA_DB_USER_URL", "strata.toml
-                          // [databases.user]", "development cluster", "default SQLite file"
-  bool created = false;   // the database did not exist and was created
-  bool managed = true;    // false: connected to, never created or migrated
+  std::string url;       // where the database was found, password masked
+  std::string source;    // which setting named it: "STRATA_DB_USER_URL", "strata.toml
+                         // [databases.user]", "development cluster", "default SQLite file"
+  bool created = false;  // the database did not exist and was created
+  bool managed = true;   // false: connected to, never created or migrated
   std::string from_version, to_version;
   std::vector<std::string> applied;  // files applied at this start-up
   std::vector<std::string> notes;    // e.g. a failed file recovered from and retried
+  // Requests sent to the database to check and migrate it: 1 when nothing was pending.
+  std::uint64_t round_trips = 0;
 };
 
 class Database {
@@ -54,7 +66,10 @@ class Database {
   // development), and applies every pending migration under the migration lock, so that N
   // instances starting at once apply each file exactly once. Thread-safe; runs once; later calls
   // (and Driver(), ConnString(), Raw()) return at once. Throws the migration's error (naming the
-  // file, line and statement) when a file fails; the next call retries.
+  // file, line and statement) when a file fails; the next call retries, and a file that failed
+  // inside its own transaction runs again from the start (OpenReport::notes says so). Every
+  // error names the database and where it was declared; a refused declaration (see
+  // NewDatabase) is thrown here, and by every other member, as InputError.
   const OpenReport& Open();
 
   // A shareable pooled handle: what ent::Client takes. Calls Open() first.
@@ -78,18 +93,25 @@ class Database {
   };
   RawConn Raw();
 
+  struct Impl;  // defined by the run time (src/sqldb), opaque to users
+
  private:
-  struct Impl;
+  friend struct Access;
   friend Database& NewDatabase(std::string_view, DatabaseConfig, std::source_location);
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
 // Declares database `name` (lower snake_case, at most 63 characters). Meant for namespace scope:
-//   strata::sqldb::Database& user_db = strata::sqldb::NewDatabase("user", {.migrations = "./migrations"});
+//   strata::sqldb::Database& user_db = strata::sqldb::NewDatabase("user", {.migrations =
+//   "./migrations"});
 // Nothing is connected until first use. Declaring the same name again with the same settings
-// returns the same Database; with different settings, a bad name or a missing migrations folder,
-// it throws InputError naming the name, the setting and the declaring file.
+// returns the same Database. A bad name or a second declaration with different settings is
+// refused, and a missing migrations folder found at first use (when embedded files would have
+// registered): the InputError names the name, the setting and the declaring file:line. Since
+// declarations run during static initialisation, where an exception could only terminate the
+// program with no message, NewDatabase never throws: a refused declaration returns a Database
+// whose every use (Open, Driver, ConnString, Dialect, Raw, NewTestDatabase) throws that error.
 Database& NewDatabase(std::string_view name, DatabaseConfig config = {},
                       std::source_location where = std::source_location::current());
 

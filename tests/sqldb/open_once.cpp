@@ -1,0 +1,21 @@
+// Opens one declared database and says what Open did: the program sqldb_test starts 8 times at
+// once against one database. Usage: sqldb_open_once NAME MIGRATIONS_DIR
+#include <cstdio>
+
+#include "strata/sqldb.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s NAME MIGRATIONS_DIR\n", argv[0]);
+    return 2;
+  }
+  try {
+    strata::sqldb::Database& db = strata::sqldb::NewDatabase(argv[1], {.migrations = argv[2]});
+    const strata::sqldb::OpenReport& report = db.Open();
+    std::printf("applied %zu\n", report.applied.size());
+    return 0;
+  } catch (const strata::Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+}
