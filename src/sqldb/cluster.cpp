@@ -355,9 +355,13 @@ void WritePrivateFile(const fs::path& path, std::string_view content, mode_t mod
   }
 }
 
+// Whether the server could listen on `port`: it sets SO_REUSEADDR, so connections of its last run
+// still in TIME_WAIT do not count.
 bool PortFree(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
+  const int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
