@@ -35,7 +35,8 @@ int LineAt(std::string_view text, size_t offset) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + offset, '\n'));
 }
 
-std::vector<ScriptStatement> SplitStatements(std::string_view s) {
+std::vector<ScriptStatement> SplitStatements(std::string_view s, SplitDialect dialect) {
+  const bool bracket_quotes = dialect != SplitDialect::kPostgres;
   std::vector<ScriptStatement> out;
   size_t start = std::string_view::npos;  // first significant character of the current statement
   size_t end = 0;                         // one past its last significant character
@@ -84,7 +85,7 @@ std::vector<ScriptStatement> SplitStatements(std::string_view s) {
           ++i;
         }
       }
-    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+    } else if (c == '\'' || c == '"' || (bracket_quotes && (c == '`' || c == '['))) {
       // E'…' strings take backslash escapes; the E was already consumed as a word.
       bool backslash = c == '\'' && i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') &&
                        (i < 2 || !IsWordChar(s[i - 2]));
@@ -116,7 +117,7 @@ std::vector<ScriptStatement> SplitStatements(std::string_view s) {
       prev_begin = false;
     } else if (IsWordChar(c)) {
       size_t j = i;
-      while (j < s.size() && IsWordChar(s[j])) ++j;
+      while (j < s.size() && (IsWordChar(s[j]) || s[j] == '$')) ++j;
       std::string_view word = s.substr(i, j - i);
       mark(i, j);
       ++words;

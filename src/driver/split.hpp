@@ -17,8 +17,16 @@ struct ScriptStatement {
   size_t offset = 0;  // byte offset of its first character in the script
 };
 
-// Statements holding nothing but comments and whitespace are left out.
-std::vector<ScriptStatement> SplitStatements(std::string_view script);
+// Which quoting rules apply. SQLite also quotes identifiers with [brackets] and `backticks`;
+// PostgreSQL does not (there `[` is an array subscript, as in ARRAY[']']). kAny, for scripts whose
+// dialect is not known yet, follows SQLite's rules.
+enum class SplitDialect { kAny, kPostgres, kSqlite };
+
+// Statements holding nothing but comments and whitespace are left out. `$` inside a word is part
+// of it (PostgreSQL identifiers may hold `$` after their first character: a$b$c is one name, not a
+// dollar quote).
+std::vector<ScriptStatement> SplitStatements(std::string_view script,
+                                             SplitDialect dialect = SplitDialect::kAny);
 
 // The 1-based line of byte `offset` in `text`.
 int LineAt(std::string_view text, size_t offset);

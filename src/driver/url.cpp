@@ -9,15 +9,26 @@
 namespace strata {
 namespace {
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 std::string PercentDecode(std::string_view s, std::string_view whole) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%') {
-      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-        throw InputError(fmt::format("malformed percent-encoding in database URL {}", whole));
+      const int high = i + 2 < s.size() ? HexDigit(s[i + 1]) : -1;
+      const int low = i + 2 < s.size() ? HexDigit(s[i + 2]) : -1;
+      if (high < 0 || low < 0) {
+        throw InputError(fmt::format(
+            "malformed percent-encoding \"{}\" in database URL \"{}\": '%' must be followed by "
+            "two hexadecimal digits (write a literal '%' as %25)",
+            s.substr(i, 3), whole));
       }
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      out.push_back(static_cast<char>(high * 16 + low));
       i += 2;
     } else {
       out.push_back(s[i]);
@@ -79,7 +90,10 @@ Url Url::Parse(std::string_view text) {
     std::string key = PercentDecode(pair.substr(0, eq), shown);
     std::string value =
         eq == std::string_view::npos ? std::string() : PercentDecode(pair.substr(eq + 1), shown);
-    url.params[key] = value;
+    if (!url.params.emplace(key, value).second) {
+      throw InputError(fmt::format(
+          "database URL \"{}\" sets parameter \"{}\" more than once: keep one", shown, key));
+    }
   }
 
   if (url.scheme == "sqlite" || url.scheme == "sqlite3") {
@@ -119,16 +133,27 @@ Url Url::Parse(std::string_view text) {
     }
     url.host = std::string(authority.substr(0, close + 1));
     authority = authority.substr(close + 1);
-    if (!authority.empty() && authority.front() == ':') url.port = std::string(authority.substr(1));
+    if (!authority.empty() && authority.front() != ':') {
+      throw InputError(fmt::format(
+          "unexpected \"{}\" after the host {} of database URL \"{}\": expected :port or /database",
+          authority, url.host, shown));
+    }
+    if (!authority.empty()) url.port = std::string(authority.substr(1));
   } else {
     auto colon = authority.rfind(':');
     url.host = PercentDecode(authority.substr(0, colon), shown);
     if (colon != std::string_view::npos) url.port = std::string(authority.substr(colon + 1));
   }
+  int port = 0;
   for (char c : url.port) {
-    if (!std::isdigit(static_cast<unsigned char>(c))) {
-      throw InputError(fmt::format("the port of database URL \"{}\" is not a number", shown));
+    if (!std::isdigit(static_cast<unsigned char>(c)) || (port = port * 10 + (c - '0')) > 65535) {
+      throw InputError(
+          fmt::format("the port of database URL \"{}\" is not a number from 1 to 65535", shown));
     }
+  }
+  if (!url.port.empty() && port == 0) {
+    throw InputError(
+        fmt::format("the port of database URL \"{}\" is not a number from 1 to 65535", shown));
   }
   return url;
 }

@@ -55,6 +55,29 @@ TEST(SplitTest, BeginAtomicAndTriggers) {
   EXPECT_EQ(texts[3], "COMMIT");
 }
 
+TEST(SplitTest, DollarInsideANameIsPartOfIt) {
+  // a$b$c is one identifier on PostgreSQL; taking $b$ for a dollar quote would swallow the rest.
+  EXPECT_EQ(Texts("CREATE TABLE a$b$c (x int); CREATE TABLE d (y int);"),
+            (std::vector<std::string>{"CREATE TABLE a$b$c (x int)", "CREATE TABLE d (y int)"}));
+  EXPECT_EQ(Texts("SELECT x$ FROM t WHERE y = $1; SELECT $q$;$q$;"),
+            (std::vector<std::string>{"SELECT x$ FROM t WHERE y = $1", "SELECT $q$;$q$"}));
+}
+
+TEST(SplitTest, BracketsAndBackticksQuoteOnlyOutsidePostgres) {
+  const char* pg = "SELECT ARRAY[']']; SELECT (ARRAY['a'])[1]; SELECT 2";
+  auto texts = SplitStatements(pg, SplitDialect::kPostgres);
+  ASSERT_EQ(texts.size(), 3u);
+  EXPECT_EQ(texts[0].text, "SELECT ARRAY[']']");
+  EXPECT_EQ(texts[2].text, "SELECT 2");
+  // SQLite quotes names with [ ] and ` `: a semicolon inside belongs to the name.
+  const char* lite = "CREATE TABLE [a;b] (x int); CREATE TABLE `c;d` (y int)";
+  auto sqlite = SplitStatements(lite, SplitDialect::kSqlite);
+  ASSERT_EQ(sqlite.size(), 2u);
+  EXPECT_EQ(sqlite[0].text, "CREATE TABLE [a;b] (x int)");
+  EXPECT_EQ(sqlite[1].text, "CREATE TABLE `c;d` (y int)");
+  EXPECT_EQ(SplitStatements(lite).size(), 2u);  // kAny follows SQLite
+}
+
 TEST(SplitTest, OnlyCommentsGiveNothing) {
   EXPECT_TRUE(SplitStatements("-- nothing\n/* here */\n;\n").empty());
 }

@@ -45,6 +45,40 @@ TEST(UrlTest, ErrorsNameTheProblemAndHideThePassword) {
   EXPECT_THROW(Url::Parse("sqlite://"), InputError);
   EXPECT_THROW(Url::Parse("postgres://u@host:54x2/db"), InputError);
   EXPECT_THROW(Url::Parse("postgres://u@host/db%zz"), InputError);
+  EXPECT_THROW(Url::Parse("postgres://u@host/db%4"), InputError);
+  EXPECT_THROW(Url::Parse("postgres://u@host:70000/db"), InputError);
+  EXPECT_THROW(Url::Parse("postgres://u@host:0/db"), InputError);
+}
+
+TEST(UrlTest, PercentEncodingDecodesEveryByte) {
+  EXPECT_EQ(Url::Parse("postgres://u:%2f%2F%41%ff@h/d").password, "//A\xff");
+  EXPECT_EQ(Url::Parse("sqlite://a%20b.db").database, "a b.db");
+}
+
+TEST(UrlTest, TextAfterABracketedHostIsRefused) {
+  Url ok = Url::Parse("postgres://u@[::1]:5433/db");
+  EXPECT_EQ(ok.host, "[::1]");
+  EXPECT_EQ(ok.port, "5433");
+  EXPECT_EQ(Url::Parse("postgres://u@[::1]/db").port, "");
+  try {
+    Url::Parse("postgres://u:hunter2@[::1]junk:5433/db");
+    FAIL() << "text after [::1] accepted";
+  } catch (const InputError& e) {
+    std::string msg = e.what();
+    EXPECT_NE(msg.find("unexpected \"junk:5433\" after the host [::1]"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find("hunter2"), std::string::npos) << msg;
+  }
+}
+
+TEST(UrlTest, ARepeatedParameterIsRefused) {
+  try {
+    Url::Parse("postgres://h/db?sslmode=disable&search_path=a&sslmode=require");
+    FAIL() << "a repeated parameter was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("sets parameter \"sslmode\" more than once"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

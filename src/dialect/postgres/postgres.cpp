@@ -90,7 +90,8 @@ size_t ByteOffset(std::string_view text, int position) {
 }  // namespace
 
 void ExecScript(Conn& conn, std::string_view script, std::string_view source_name) {
-  for (const driver::ScriptStatement& stmt : driver::SplitStatements(script)) {
+  for (const driver::ScriptStatement& stmt :
+       driver::SplitStatements(script, driver::SplitDialect::kPostgres)) {
     try {
       conn.Exec(stmt.text);
     } catch (const SqlError& e) {
