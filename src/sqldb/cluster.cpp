@@ -22,6 +22,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <system_error>
 #include <thread>
@@ -66,17 +67,23 @@ struct OsUser {
 
 std::string SystemError(int err) { return std::error_code(err, std::generic_category()).message(); }
 
-OsUser LookUpUser(const std::string& name) {
-  struct passwd* pw = getpwnam(name.c_str());
-  if (pw == nullptr)
-    throw InputError(fmt::format("there is no operating-system user \"{}\"", name));
+// The user named `name`, or with id `uid` when `name` is empty (getpw*_r: a service may start
+// clusters from several threads); nullopt when there is none.
+std::optional<OsUser> FindUser(const std::string& name, uid_t uid = 0) {
+  struct passwd entry;
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  const int err = name.empty()
+                      ? getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found)
+                      : getpwnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found);
+  if (err != 0 || found == nullptr) return std::nullopt;
   OsUser user;
-  user.name = pw->pw_name;
-  user.uid = pw->pw_uid;
-  user.gid = pw->pw_gid;
+  user.name = entry.pw_name;
+  user.uid = entry.pw_uid;
+  user.gid = entry.pw_gid;
   int count = 16;
   user.groups.resize(count);
-  while (getgrouplist(pw->pw_name, pw->pw_gid, user.groups.data(), &count) < 0) {
+  while (getgrouplist(entry.pw_name, entry.pw_gid, user.groups.data(), &count) < 0) {
     user.groups.resize(count);
   }
   user.groups.resize(count);
@@ -88,11 +95,11 @@ OsUser LookUpUser(const std::string& name) {
 // $STRATA_PG_USER, else the `postgres` system user.
 OsUser ServerUser(const std::string& recorded) {
   if (geteuid() != 0) {
-    OsUser me;
+    OsUser me = FindUser("", geteuid()).value_or(OsUser{});
     me.uid = geteuid();
     me.gid = getegid();
-    const struct passwd* pw = getpwuid(me.uid);
-    me.name = pw != nullptr ? pw->pw_name : std::to_string(me.uid);
+    me.switch_to = false;
+    if (me.name.empty()) me.name = std::to_string(me.uid);
     if (!recorded.empty() && recorded != me.name) {
       throw InputError(fmt::format(
           "the development cluster runs as user \"{}\", and you are \"{}\": run strata db as "
@@ -106,7 +113,8 @@ OsUser ServerUser(const std::string& recorded) {
     const char* env = std::getenv("STRATA_PG_USER");
     name = env != nullptr && *env != '\0' ? env : "postgres";
   }
-  if (getpwnam(name.c_str()) == nullptr) {
+  const std::optional<OsUser> user = FindUser(name);
+  if (!user) {
     throw InputError(fmt::format(
         "PostgreSQL refuses to run as root, and there is no user \"{}\" to run it as: install "
         "the postgresql package (it creates the postgres user), create one with `useradd "
@@ -114,14 +122,13 @@ OsUser ServerUser(const std::string& recorded) {
         "unprivileged user",
         name));
   }
-  OsUser user = LookUpUser(name);
-  if (user.uid == 0) {
+  if (user->uid == 0) {
     throw InputError(fmt::format(
         "STRATA_PG_USER is \"{}\", which is root: PostgreSQL refuses to run as root; name an "
         "unprivileged user",
         name));
   }
-  return user;
+  return *user;
 }
 
 // In a forked child: become `user` (no-op unless switching). Async-signal-safe calls only.
@@ -164,6 +171,11 @@ RunResult Run(const OsUser& user, const std::vector<std::string>& argv, const fs
     if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(fds[1], STDOUT_FILENO) < 0 ||
         dup2(fds[1], STDERR_FILENO) < 0 || !BecomeUser(user) || chdir(dir.c_str()) != 0) {
       _exit(127);
+    }
+    // The server outlives this process: it must not keep the caller's files and sockets open
+    // (a service's listening socket, say), whether or not they were opened close-on-exec.
+    if (close_range(STDERR_FILENO + 1, ~0U, 0) != 0) {
+      for (int fd = STDERR_FILENO + 1; fd < 1024; ++fd) close(fd);
     }
     execve(args[0], args.data(), env.data());
     _exit(127);
@@ -670,7 +682,9 @@ void PrepareStateDir(const fs::path& state_dir) {
   migrate::WriteFileAtomically(state_dir / ".gitignore", "*\n");
 }
 
-DevCluster::DevCluster(fs::path state_dir) : state_dir_(std::move(state_dir)) {}
+// Absolute, since initdb and pg_ctl run in the cluster's folder.
+DevCluster::DevCluster(fs::path state_dir)
+    : state_dir_(fs::absolute(state_dir).lexically_normal()) {}
 
 bool DevCluster::Configured() const {
   std::error_code ec;
