@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "sqldb/cluster.hpp"
 #include "strata/migrate/dir.hpp"
 #include "strata/migrate/executor.hpp"
 #include "support/databases.hpp"
@@ -370,6 +371,33 @@ TEST(SqldbSqliteTest, DefaultIsAFileUnderDotStrata) {
   EXPECT_TRUE(report.created);
   EXPECT_EQ(report.applied.size(), 3u);
   EXPECT_TRUE(fs::exists(dir.path() / ".strata" / "sqlite" / (name + ".db")));
+}
+
+TEST(SqldbPostgresTest, DevelopmentClusterIsStartedAndTheDatabaseCreated) {
+  TempDir dir;
+  WriteMigrations(dir.path() / "migrations", kThreeFiles);
+  const std::string name = UniqueName("devdb");
+  std::ofstream(dir.path() / "strata.toml")
+      << fmt::format("[databases.{}]\ndialect = \"postgres\"\nmigrations = \"migrations\"\n", name);
+  ScopedCwd cwd(dir.path());
+  struct Down {  // no server left behind, whatever the test's outcome
+    ~Down() {
+      try {
+        sqldb::DevCluster(fs::current_path() / ".strata").Down();
+      } catch (const Error& e) {
+        ADD_FAILURE() << e.what();
+      }
+    }
+  } down;
+  const sqldb::OpenReport& report = sqldb::NewDatabase(name).Open();
+  EXPECT_EQ(report.source, "development cluster");
+  EXPECT_TRUE(report.created);
+  EXPECT_EQ(report.applied.size(), 3u);
+  const sqldb::OpenReport& second = sqldb::NewDatabase(name).Open();
+  EXPECT_EQ(&second, &report);  // one declaration, one open
+  DB::Lease conn = sqldb::Named(name).Driver().Acquire();
+  EXPECT_EQ(QueryValue(*conn, "SELECT current_database()"), name);
+  EXPECT_EQ(Count(*conn, "users"), "1");
 }
 
 // ---- several processes at once ------------------------------------------------------------------
