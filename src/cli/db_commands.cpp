@@ -9,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/cli.hpp"
 #include "sqldb/cluster.hpp"
@@ -112,6 +114,37 @@ void PrintCluster(const sqldb::ClusterStatus& st, const fs::path& state_dir) {
   }
 }
 
+// One database of one kind as status reports it.
+struct KindState {
+  std::string where;  // Where(), or the error that resolving it gave
+  std::string url;    // masked; empty when unknown
+  std::string source;
+  std::optional<bool> exists;  // unknown for servers strata does not look at
+};
+
+KindState StateOf(const sqldb::Project& project, const sqldb::ClusterStatus& st,
+                  const std::string& name, DbKind kind) {
+  KindState k;
+  try {
+    const sqldb::Resolved r = sqldb::Resolve(&project, name, kind, project.root);
+    k.where = Where(r);
+    k.source = r.source;
+    if (!r.url.empty()) k.url = Url::Parse(r.url).Redacted();
+    std::error_code ec;
+    if (r.dev_cluster && st.running) {
+      k.exists =
+          std::find(st.databases.begin(), st.databases.end(), r.cluster_db) != st.databases.end();
+    } else if (!r.sqlite_file.empty()) {
+      k.exists = fs::exists(r.sqlite_file, ec);
+    }
+  } catch (const InputError& e) {
+    k.where = e.what();
+  }
+  return k;
+}
+
+constexpr DbKind kKinds[] = {DbKind::kRun, DbKind::kShadow, DbKind::kTest};
+
 void PrintDatabases(const sqldb::Project& project, const sqldb::ClusterStatus& st) {
   if (project.databases.empty()) {
     fmt::print("Databases: none declared in {}\n", project.config.string());
@@ -120,24 +153,50 @@ void PrintDatabases(const sqldb::Project& project, const sqldb::ClusterStatus& s
   fmt::print("Databases ({}):\n", project.config.string());
   for (const sqldb::DatabaseSettings& s : project.databases) {
     fmt::print("  {} ({}{})\n", s.name, s.dialect, s.managed ? "" : ", not managed by strata");
-    for (DbKind kind : {DbKind::kRun, DbKind::kShadow, DbKind::kTest}) {
-      std::string state;
-      try {
-        const sqldb::Resolved r = sqldb::Resolve(&project, s.name, kind, project.root);
-        std::error_code ec;
-        if (r.dev_cluster) {
-          const bool exists = std::find(st.databases.begin(), st.databases.end(), r.cluster_db) !=
-                              st.databases.end();
-          state = !st.running ? "" : exists ? ": exists" : ": not created yet";
-        } else if (!r.sqlite_file.empty()) {
-          state = fs::exists(r.sqlite_file, ec) ? ": exists" : ": not created yet";
-        }
-        fmt::print("    {:<7}{}{}\n", sqldb::KindName(kind), Where(r), state);
-      } catch (const InputError& e) {
-        fmt::print("    {:<7}{}\n", sqldb::KindName(kind), e.what());
-      }
+    for (DbKind kind : kKinds) {
+      const KindState k = StateOf(project, st, s.name, kind);
+      fmt::print("    {:<7}{}{}\n", sqldb::KindName(kind), k.where,
+                 !k.exists   ? ""
+                 : *k.exists ? ": exists"
+                             : ": not created yet");
     }
   }
+}
+
+nlohmann::json StatusJson(const sqldb::Project& project, const sqldb::ClusterStatus& st) {
+  nlohmann::json cluster = {{"initialised", st.initialised},
+                            {"running", st.running},
+                            {"version", st.version},
+                            {"pid", st.pid},
+                            {"port", st.port},
+                            {"os_user", st.os_user},
+                            {"data_dir", st.data_dir.string()},
+                            {"socket_dir", st.socket_dir.string()},
+                            {"log_file", st.log_file.string()}};
+  if (st.running) {
+    cluster["url"] = Url::Parse(sqldb::DevCluster(project.StateDir()).Url("postgres")).Redacted();
+  }
+  nlohmann::json databases = nlohmann::json::array();
+  for (const sqldb::DatabaseSettings& s : project.databases) {
+    nlohmann::json kinds = nlohmann::json::object();
+    for (DbKind kind : kKinds) {
+      const KindState k = StateOf(project, st, s.name, kind);
+      kinds[std::string(sqldb::KindName(kind))] = {
+          {"where", k.where},
+          {"url", k.url},
+          {"source", k.source},
+          {"exists", k.exists ? nlohmann::json(*k.exists) : nlohmann::json()}};
+    }
+    databases.push_back({{"name", s.name},
+                         {"dialect", s.dialect},
+                         {"managed", s.managed},
+                         {"migrations", project.MigrationsDir(s).string()},
+                         {"kinds", kinds}});
+  }
+  return {{"command", "db status"},
+          {"config", project.config.string()},
+          {"cluster", cluster},
+          {"databases", databases}};
 }
 
 }  // namespace
@@ -188,11 +247,19 @@ void AddDbCommands(CLI::App& app, Context& ctx) {
   CLI::App* status = db->add_subcommand(
       "status", "Where the development cluster is, whether it runs, and the project's databases");
   Explain(status, "The password is never printed (conn-uri prints a URL that carries it).");
-  status->callback([&app, &ctx] {
-    const sqldb::Project project = LoadProject(app, ctx);
-    const sqldb::ClusterStatus st = sqldb::DevCluster(project.StateDir()).Status();
-    PrintCluster(st, project.StateDir());
-    PrintDatabases(project, st);
+  auto status_log = std::make_shared<std::string>("text");
+  AddLogFlag(*status, *status_log);
+  status->callback([&app, &ctx, status_log] {
+    RunLogged(*status_log, "db status", [&] {
+      const sqldb::Project project = LoadProject(app, ctx);
+      const sqldb::ClusterStatus st = sqldb::DevCluster(project.StateDir()).Status();
+      if (*status_log == "json") {
+        PrintJson(StatusJson(project, st));
+        return;
+      }
+      PrintCluster(st, project.StateDir());
+      PrintDatabases(project, st);
+    });
   });
 
   struct ResetOpts {
