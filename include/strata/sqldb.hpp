@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +18,18 @@ struct pg_conn;
 struct sqlite3;
 
 namespace strata::sqldb {
+
+// Where a declaration is, for messages: the caller's file and line when current() is a default
+// argument. std::source_location would do, but it is missing from clang 14 with libstdc++ 12;
+// these builtins are in g++ and clang alike, and the type is the same whichever compiles.
+struct SourceLocation {
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          std::uint_least32_t line = __builtin_LINE()) noexcept {
+    return SourceLocation{file, line};
+  }
+  const char* file = "";
+  std::uint_least32_t line = 0;
+};
 
 struct DatabaseConfig {
   // Folder of migration files. A relative path is taken from the folder of the source file that
@@ -97,7 +108,7 @@ class Database {
 
  private:
   friend struct Access;
-  friend Database& NewDatabase(std::string_view, DatabaseConfig, std::source_location);
+  friend Database& NewDatabase(std::string_view, DatabaseConfig, SourceLocation);
   explicit Database(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
@@ -113,7 +124,7 @@ class Database {
 // program with no message, NewDatabase never throws: a refused declaration returns a Database
 // whose every use (Open, Driver, ConnString, Dialect, Raw, NewTestDatabase) throws that error.
 Database& NewDatabase(std::string_view name, DatabaseConfig config = {},
-                      std::source_location where = std::source_location::current());
+                      SourceLocation where = SourceLocation::current());
 
 // The database declared elsewhere as `name`; throws InputError naming the declared ones if none.
 Database& Named(std::string_view name);

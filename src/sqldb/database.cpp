@@ -33,20 +33,20 @@ Registry& GetRegistry() {
 
 // DatabaseConfig::migrations as a path: absolute as given; a relative one from the declaring
 // source file's folder when that holds it, else from the working directory.
-fs::path MigrationsPath(const std::string& migrations, const std::source_location& where) {
+fs::path MigrationsPath(const std::string& migrations, const SourceLocation& where) {
   if (migrations.empty()) return {};
   const fs::path given(migrations);
   if (given.is_absolute()) return given.lexically_normal();
   std::error_code ec;
-  const fs::path beside = fs::path(where.file_name()).parent_path() / given;
+  const fs::path beside = fs::path(where.file).parent_path() / given;
   if (!beside.parent_path().empty() && fs::is_directory(beside, ec)) {
     return fs::absolute(beside, ec).lexically_normal();
   }
   return fs::absolute(given, ec).lexically_normal();
 }
 
-std::string LocationOf(const std::source_location& where) {
-  return fmt::format("{}:{}", where.file_name(), where.line());
+std::string LocationOf(const SourceLocation& where) {
+  return fmt::format("{}:{}", where.file, where.line);
 }
 
 // The first setting in which two declarations of one name differ, in words; empty when none.
@@ -256,7 +256,7 @@ sqlite3* Database::RawConn::Sqlite() const {
   return static_cast<sqlite3*>(lease_->native_handle());
 }
 
-Database& NewDatabase(std::string_view name, DatabaseConfig config, std::source_location where) {
+Database& NewDatabase(std::string_view name, DatabaseConfig config, SourceLocation where) {
   const fs::path migrations = MigrationsPath(config.migrations, where);
   Registry& registry = GetRegistry();
   std::lock_guard lock(registry.mutex);

@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,7 +19,7 @@ namespace strata::sqldb {
 struct Database::Impl {
   std::string name;
   DatabaseConfig config;
-  std::source_location where;
+  SourceLocation where;
   // config.migrations made absolute at declaration (see DatabaseConfig::migrations); empty for
   // none.
   std::filesystem::path migrations;
