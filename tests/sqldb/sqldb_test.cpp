@@ -402,8 +402,10 @@ TEST(SqldbPostgresTest, DevelopmentClusterIsStartedAndTheDatabaseCreated) {
 
 // ---- several processes at once ------------------------------------------------------------------
 
-TEST(SqldbPostgresTest, EightProcessesStartingAtOnceApplyEachFileOnce) {
-  TempDatabase target(Dialect::kPostgres);
+// Starts `processes` copies of sqldb_open_once on database `url` (reached through `via`, a URL of
+// the same database), and checks that each of 10 files was applied exactly once.
+void StartAtOnceAndCheck(const TempDatabase& target, const std::string& via, int processes,
+                         const std::string& lock) {
   TempDir dir;
   testing::Files files = {{"1_log.up.sql",
                            "CREATE TABLE applied_log (file text NOT NULL);\n"
@@ -415,21 +417,21 @@ TEST(SqldbPostgresTest, EightProcessesStartingAtOnceApplyEachFileOnce) {
                                    i, i));
   }
   WriteMigrations(dir.path(), files);
-  const std::string name = UniqueName("eight");
-  ScopedEnv env(EnvName(name), target.url());
-  std::vector<std::string> commands;
+  const std::string name = UniqueName("many");
+  ScopedEnv env(EnvName(name), via);
   std::vector<std::thread> threads;
-  std::vector<int> status(8);
-  std::vector<std::string> output(8);
-  for (int i = 0; i < 8; ++i) {
+  std::vector<int> status(processes);
+  std::vector<std::string> output(processes);
+  for (int i = 0; i < processes; ++i) {
     threads.emplace_back([&, i] {
       status[i] = testing::RunCommand(
-          fmt::format("{} {} {}", STRATA_SQLDB_OPEN_ONCE, name, dir.path().string()), &output[i]);
+          fmt::format("{} {} {} {}", STRATA_SQLDB_OPEN_ONCE, name, dir.path().string(), lock),
+          &output[i]);
     });
   }
   for (std::thread& t : threads) t.join();
   int applied = 0;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < processes; ++i) {
     EXPECT_EQ(status[i], 0) << output[i];
     int n = 0;
     if (std::sscanf(output[i].c_str(), "applied %d", &n) == 1) applied += n;
@@ -440,6 +442,21 @@ TEST(SqldbPostgresTest, EightProcessesStartingAtOnceApplyEachFileOnce) {
   EXPECT_EQ(QueryValue(*conn, "SELECT count(DISTINCT file) FROM applied_log"), "10");
   EXPECT_EQ(Count(*conn, "strata_schema_revisions"), "10");
   EXPECT_EQ(QueryValue(*conn, "SELECT version || ' ' || dirty FROM schema_migrations"), "10 false");
+}
+
+TEST(SqldbPostgresTest, EightProcessesStartingAtOnceApplyEachFileOnce) {
+  TempDatabase target(Dialect::kPostgres);
+  StartAtOnceAndCheck(target, target.url(), 8, "advisory");
+}
+
+TEST(SqldbPostgresTest, SixProcessesThroughPgBouncerWithTheTableLockApplyEachFileOnce) {
+  TempDatabase target(Dialect::kPostgres);
+  const char* bouncer = std::getenv("STRATA_TEST_PGBOUNCER_URL");
+  ASSERT_NE(bouncer, nullptr)
+      << "STRATA_TEST_PGBOUNCER_URL is not set: run with scripts/with-postgres";
+  Url via = Url::Parse(bouncer);
+  via.database = target.name();
+  StartAtOnceAndCheck(target, via.ToString(), 6, "table");
 }
 
 // ---- embedded migrations ------------------------------------------------------------------------
