@@ -43,7 +43,7 @@ bench: build
 	@scripts/with-postgres scripts/run-bench $(BUILD)
 
 demo: build
-	@examples/schema-demo/run $(BUILD)/strata
+	@examples/user-service/demo $(BUILD)
 
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.hpp')
