@@ -97,6 +97,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
           PrintJson({{"command", "migrate diff"},
                      {"in_sync", result.in_sync()},
                      {"version", result.version},
+                     {"versions", result.versions},
                      {"files", files},
                      {"irreversible", result.irreversible},
                      {"warnings", result.warnings},

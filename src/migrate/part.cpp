@@ -13,8 +13,8 @@ namespace {
 
 constexpr size_t kMaxStatementShown = 1000;
 
-// Lines from the start of `statement` to its `position`-th character (1-based, in characters as
-// PostgreSQL counts them), so an error can point at the line inside a multi-line statement.
+}  // namespace
+
 int LinesBefore(std::string_view statement, int position) {
   int chars = 0, lines = 0;
   for (char c : statement) {
@@ -23,8 +23,6 @@ int LinesBefore(std::string_view statement, int position) {
   }
   return position > 0 ? lines : 0;
 }
-
-}  // namespace
 
 std::vector<Statement> Part::ToRun(Grouping grouping, int start) const {
   std::vector<Statement> out;

@@ -63,6 +63,11 @@ Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx
 Part UpPart(const Migration& m);
 Part DownPart(const Migration& m);
 
+// Lines from the start of `statement` to its `position`-th character (1-based, in characters as
+// PostgreSQL counts them; 0 for none), so an error can point at the line inside a multi-line
+// statement.
+int LinesBefore(std::string_view statement, int position);
+
 // Base64 SHA-256 of `text`, as Revision::hash holds a part's.
 std::string HashOf(std::string_view text);
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -153,11 +154,30 @@ void Replay(Conn& dev, const Dir& dir, std::string_view until) {
   }
 }
 
+namespace {
+
+// Whether `sql` may add a value to an enum type (ALTER TYPE … ADD VALUE, in any case): PostgreSQL
+// lets no later statement use the value before the transaction that added it commits (55P04).
+bool MayAddEnumValue(std::string_view sql) {
+  constexpr std::string_view kAddValue = "add value";
+  const auto at =
+      std::search(sql.begin(), sql.end(), kAddValue.begin(), kAddValue.end(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  return at != sql.end();
+}
+
+}  // namespace
+
 bool NeedsNoTx(const Dir& dir) {
-  return std::any_of(dir.migrations().begin(), dir.migrations().end(), [](const Migration& m) {
-    return m.no_tx || m.down_no_tx || HoldsTransactionControl(m.up_sql) ||
-           HoldsTransactionControl(m.down_sql);
-  });
+  const std::vector<Migration>& all = dir.migrations();
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Migration& m = all[i];
+    if (m.no_tx || m.down_no_tx || HoldsTransactionControl(m.up_sql) ||
+        HoldsTransactionControl(m.down_sql) || (i + 1 < all.size() && MayAddEnumValue(m.up_sql))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 schema::Realm LoadDir(Conn& dev, const Dir& dir) {

@@ -71,7 +71,9 @@ TEST(SqlitePlanTest, AlterTableWherePossible) {
   schema::Realm desired;
   const migrate::Plan plan = PlanTo(*conn, desired_sql, &desired);
   const std::vector<std::string> sql = Sql(plan.statements);
+  // New tables first: a column added (or a table rebuilt) may reference one.
   const std::vector<std::string> expected = {
+      "CREATE TABLE \"u\" (\"id\" INTEGER PRIMARY KEY)",
       "DROP INDEX \"t_a\"",
       "DROP INDEX \"t_old\"",
       "ALTER TABLE \"t\" DROP COLUMN \"old\"",
@@ -80,11 +82,10 @@ TEST(SqlitePlanTest, AlterTableWherePossible) {
       "ALTER TABLE \"t\" ADD COLUMN \"owner\" INTEGER REFERENCES \"u\" (\"id\") ON DELETE CASCADE",
       "CREATE INDEX \"t_a\" ON \"t\" (\"a\" DESC)",
       "CREATE INDEX \"t_n\" ON \"t\" (\"n\") WHERE n > 0",
-      "CREATE TABLE \"u\" (\"id\" INTEGER PRIMARY KEY)",
   };
   EXPECT_EQ(sql, expected);
-  EXPECT_EQ(plan.statements[0].comment, "modify \"t\" table");
-  EXPECT_EQ(plan.statements.back().comment, "create \"u\" table");
+  EXPECT_EQ(plan.statements[0].comment, "create \"u\" table");
+  EXPECT_EQ(plan.statements.back().comment, "modify \"t\" table");
   EXPECT_TRUE(plan.warnings.empty());
 
   migrate::ApplyStatements(*conn, plan.statements);

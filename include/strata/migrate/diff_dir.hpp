@@ -38,7 +38,10 @@ struct DiffDirTimings {
 };
 
 struct DiffDirResult {
-  std::string version;             // of the new migration; empty when in sync
+  // The new versions, in order: one, or more when the change must be committed in steps (see
+  // DiffDir); empty when in sync.
+  std::vector<std::string> versions;
+  std::string version;             // the last of `versions`; empty when in sync
   std::vector<std::string> files;  // names written in the directory; empty when in sync
   // Changes the down part cannot undo (it then says so in its first line).
   std::vector<std::string> irreversible;
@@ -55,11 +58,15 @@ struct DiffDirResult {
 //  4. loads the desired state (options.to), normalized on the dev database;
 //  5. diffs and plans; with no changes returns an in-sync result and writes nothing; else writes
 //     the up part (a `-- <change>` comment line above each change's statements) and, where the
-//     format has one, the down part (reverse statements in reverse order), and rewrites strata.sum;
-//  6. verifies before returning: the directory with the new migration, replayed on the dev
-//     database, must equal the desired state, and the new down part applied on top must give
-//     back the current state (unless some change is irreversible). On failure the new files are
-//     removed, strata.sum is restored, and Error lists the differences left.
+//     format has one, the down part (reverse statements in reverse order), and rewrites strata.sum.
+//     On PostgreSQL a change that uses a value it adds to an enum type is written as two versions,
+//     the values added first, since every tool but strata's runs a file in one transaction, where
+//     the value cannot be used yet (and a change whose down part would, as three);
+//  6. verifies before returning: the new files, run after the directory on the dev database the
+//     way the format's own tool runs them (golang-migrate: each file in one request; see
+//     RunAsTool), must reach the desired state, and their down parts, last first, must give back
+//     the current state (as far as no change is irreversible). On failure the new files are
+//     removed, strata.sum is restored, and Error lists the differences left or the failure.
 // The dev database is left clean, also on failure. `dir` then lists the new migration.
 DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options);
 

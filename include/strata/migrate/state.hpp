@@ -72,7 +72,9 @@ void AlignScopes(std::initializer_list<std::string*> sources);
 void Replay(Conn& dev, const Dir& dir, std::string_view until = {});
 
 // True when `dir` cannot be replayed inside one transaction: a part must run outside one
-// (Migration::no_tx, down_no_tx) or controls transactions itself (BEGIN … COMMIT in the file).
+// (Migration::no_tx, down_no_tx), controls transactions itself (BEGIN … COMMIT in the file), or
+// adds a value to an enum type (ALTER TYPE … ADD VALUE) that a later file may use, which
+// PostgreSQL allows only once the transaction that added it has committed.
 bool NeedsNoTx(const Dir& dir);
 
 // The state `dir` describes: its up parts replayed on the clean dev database `dev`, then

@@ -529,8 +529,11 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
     return out;
   };
 
-  // Drops first (children before parents) so that names they free can be reused, then
-  // modifications, then new tables (parents before children).
+  // Drops first (children before parents) so that names they free can be reused, then new tables
+  // (parents before children), then modifications: a rebuilt table copies its rows into a table
+  // whose foreign keys may reference a new one, which must exist by then when foreign keys are
+  // enforced (the pragma that turns them off does nothing inside the transaction golang-migrate
+  // runs a file in).
   const Ordered drops = ordered(dropped);
   if (drops.cyclic) {
     // Whichever table of a cycle goes first still has rows referencing it.
@@ -540,11 +543,11 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
   for (auto it = drops.tables.rbegin(); it != drops.tables.rend(); ++it) {
     Add("DROP TABLE " + QuoteIdent((*it)->name), migrate::Describe(*drops.change_of.at(*it)));
   }
+  const Ordered adds = ordered(added);
+  for (const auto* t : adds.tables) CreateTable(*t, migrate::Describe(*adds.change_of.at(t)));
   for (const auto* c : modified) {
     ModifyTable(std::get<migrate::ModifyTable>(*c), migrate::Describe(*c));
   }
-  const Ordered adds = ordered(added);
-  for (const auto* t : adds.tables) CreateTable(*t, migrate::Describe(*adds.change_of.at(t)));
 
   if (rebuilds_) {
     statements_.insert(

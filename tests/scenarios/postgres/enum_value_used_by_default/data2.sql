@@ -1,0 +1,1 @@
+INSERT INTO tenants VALUES (3, 'initech', 'pro');
