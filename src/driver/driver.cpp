@@ -26,7 +26,20 @@ Transaction::~Transaction() {
 
 void Transaction::Commit() {
   open_ = false;
-  conn_.Exec("COMMIT");
+  try {
+    conn_.Exec("COMMIT");
+  } catch (const Error&) {
+    // PostgreSQL ends the transaction whatever COMMIT reports; SQLite keeps it open when COMMIT
+    // fails (a deferred foreign key, a busy database): roll it back so the session is clean.
+    if (conn_.InTransaction()) {
+      try {
+        conn_.Exec("ROLLBACK");
+      } catch (const Error&) {
+        // The connection is unusable; the first error is the one to report.
+      }
+    }
+    throw;
+  }
 }
 
 void Transaction::Rollback() {

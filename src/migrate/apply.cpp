@@ -172,6 +172,8 @@ class Applier {
   [[noreturn]] void Fail(const Step& step, int index, int in_effect, bool transactional,
                          const SqlError& e, std::string_view consequence,
                          const std::string& record);
+  // Fail's first lines for a file whose statements all ran but whose COMMIT failed.
+  std::string CommitFailure(const Step& step, const SqlError& e) const;
   void Advance(const std::string& version) {
     if (current_.empty() || CompareVersions(version, current_) > 0) current_ = version;
   }
@@ -203,8 +205,8 @@ void Applier::RunFile(const Step& step) {
                   .hash = HashOf(m.up_sql)};
   if (step.start > 0) marker.applied_hash = part.PrefixHash(step.start);
   // golang-migrate's order: the version is marked dirty before the file runs, clean after.
-  conn_.Exec(Tracking::Atomic(tracking_.Upsert(marker) +
-                              tracking_.SetGolang(GolangNumber(tracking_, m.version), true)));
+  Tracking::ExecAtomic(conn_, tracking_.Upsert(marker) +
+                                  tracking_.SetGolang(GolangNumber(tracking_, m.version), true));
   const auto start = Clock::now();
   // The file is recorded as done in the transaction holding its statements, or on its own right
   // after them when they ran outside one.
@@ -228,8 +230,10 @@ void Applier::RunFile(const Step& step) {
   try {
     ApplyStatements(conn_, part.ToRun(grouping, step.start), hooks);
   } catch (const StatementError& e) {
-    // Only a rebuild's closing pragma runs after the file's transaction committed it.
-    if (finished) throw;
+    // Only a rebuild's closing pragma runs after the file's transaction committed it; a failed
+    // COMMIT rolled the file's record back with its statements.
+    if (finished && !e.at_commit) throw;
+    finished = false;
     const int index = step.start + static_cast<int>(e.index);
     // Outside a transaction, every statement before the failing one stays applied.
     const int in_effect = one_tx ? step.start : index;
@@ -239,7 +243,7 @@ void Applier::RunFile(const Step& step) {
     std::string record = tracking_.Fail(
         m.version, in_effect,
         in_effect > 0 ? std::optional<std::string>(part.PrefixHash(in_effect)) : std::nullopt,
-        e.server_message, part.statements[index].text);
+        e.server_message, e.at_commit ? std::string("COMMIT") : part.statements[index].text);
     if (in_effect == 0) record += tracking_.SetGolang(GolangNumber(tracking_, before), false);
     std::string consequence;
     if (in_effect == 0) {
@@ -259,7 +263,7 @@ void Applier::RunFile(const Step& step) {
     }
     Fail(step, index, in_effect, one_tx, e, consequence, record);
   }
-  if (!finished) conn_.Exec(Tracking::Atomic(finish()));
+  if (!finished) Tracking::ExecAtomic(conn_, finish());
   Report(step, MsSince(start), !one_tx);
 }
 
@@ -309,7 +313,23 @@ void Applier::RunAll(const std::vector<Step>& steps) {
       done.emplace_back(failing_step, MsSince(start));
     }
     conn_.Exec(tracking_.SetGolang(GolangNumber(tracking_, current_), false));
-    tx.Commit();
+    try {
+      tx.Commit();
+    } catch (const SqlError& e) {
+      std::string files;
+      for (const Step& step : steps) files += "\n  " + (dir_.path() / step.part.file).string();
+      throw SqlError(
+          fmt::format(
+              "the run's transaction (--tx-mode all) failed at COMMIT, after the statements of "
+              "its {} ran: {}{}\n  A constraint checked at commit (DEFERRABLE INITIALLY DEFERRED, "
+              "or deferred with SET CONSTRAINTS) is broken by the rows one of them left:{}\nThe "
+              "whole run was rolled back: none of its files was applied; the database is at "
+              "version {}. Fix the file and run `strata migrate apply` again.",
+              Plural(steps.size(), "file"), e.server_message,
+              e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate), files,
+              VersionOrNone(before)),
+          e.sqlstate, e.server_message, "COMMIT", 0);
+    }
   } catch (const SqlError& e) {
     if (index < 0) throw;
     current_ = before;
@@ -333,10 +353,22 @@ void Applier::RunAll(const std::vector<Step>& steps) {
   for (const auto& [i, ms] : done) Report(steps[i], ms, false);
 }
 
+std::string Applier::CommitFailure(const Step& step, const SqlError& e) const {
+  return fmt::format(
+      "{} failed at COMMIT, after its {} ran (version {}): {}{}\n  A constraint checked at "
+      "commit (DEFERRABLE INITIALLY DEFERRED, or deferred with SET CONSTRAINTS) is broken by the "
+      "rows the file's statements left.",
+      (dir_.path() / step.part.file).string(), Plural(step.part.size(), "statement"),
+      step.migration->version, e.server_message,
+      e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate));
+}
+
 void Applier::Fail(const Step& step, int index, int in_effect, bool transactional,
                    const SqlError& e, std::string_view consequence, const std::string& record) {
   const Part& part = step.part;
   const Migration& m = *step.migration;
+  const auto* statement_error = dynamic_cast<const StatementError*>(&e);
+  const bool at_commit = statement_error != nullptr && statement_error->at_commit;
   const std::string recorded = TryRecord(conn_, record);
   const std::string recovery =
       !transactional && in_effect > 0
@@ -349,9 +381,12 @@ void Applier::Fail(const Step& step, int index, int in_effect, bool transactiona
           : "Fix the file (then `strata migrate hash`) and run `strata migrate apply` again; "
             "`strata migrate status` shows the state.";
   throw SqlError(
-      fmt::format("{}\n{}\n{}{}", part.FailureAt(dir_.path(), index, "version " + m.version, e),
+      fmt::format("{}\n{}\n{}{}",
+                  at_commit ? CommitFailure(step, e)
+                            : part.FailureAt(dir_.path(), index, "version " + m.version, e),
                   consequence, recovery, recorded),
-      e.sqlstate, e.server_message, part.statements[index].text, e.position);
+      e.sqlstate, e.server_message, at_commit ? "COMMIT" : part.statements[index].text,
+      at_commit ? 0 : e.position);
 }
 
 }  // namespace
@@ -424,7 +459,7 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
   if (!baseline.empty()) {
     setup += tracking.SetGolang(GolangNumber(tracking, baseline.back().version), false);
   }
-  if (!setup.empty()) conn.Exec(Tracking::Atomic(setup));
+  if (!setup.empty()) Tracking::ExecAtomic(conn, setup);
 
   const std::string current =
       baseline.empty() || !ledger.Current().empty() ? ledger.Current() : baseline.back().version;

@@ -107,7 +107,7 @@ void Revert(Conn& conn, Tracking& tracking, const Dir& dir, const DownStep& step
   const std::string finish = tracking.Delete(m.version) + tracking.SetGolang(after_number, false);
   if (alone) {
     if (std::string dirty = tracking.SetGolang(after_number.value_or(-1), true); !dirty.empty()) {
-      conn.Exec(Tracking::Atomic(dirty));
+      Tracking::ExecAtomic(conn, dirty);
     }
   }
   bool finished = false;
@@ -118,16 +118,25 @@ void Revert(Conn& conn, Tracking& tracking, const Dir& dir, const DownStep& step
   try {
     ApplyStatements(conn, part.ToRun(grouping, 0), hooks);
   } catch (const StatementError& e) {
-    // Only a rebuild's closing pragma runs after the part's transaction committed it.
-    if (finished) throw;
+    // Only a rebuild's closing pragma runs after the part's transaction committed it; a failed
+    // COMMIT rolled the record back with the statements.
+    if (finished && !e.at_commit) throw;
     const int index = static_cast<int>(e.index);
-    throw SqlError(
-        fmt::format("{}\n{}",
-                    part.FailureAt(dir.path(), index, "down part of version " + m.version, e),
-                    Consequence(conn, tracking, step, alone, index)),
-        e.sqlstate, e.server_message, part.statements[index].text, e.position);
+    const std::string headline =
+        e.at_commit
+            ? fmt::format(
+                  "{} failed at COMMIT, after its {} ran (down part of version {}): {}{}\n  A "
+                  "constraint checked at commit (DEFERRABLE INITIALLY DEFERRED, or deferred with "
+                  "SET CONSTRAINTS) is broken by the rows the statements left.",
+                  (dir.path() / part.file).string(), Plural(part.size(), "statement"), m.version,
+                  e.server_message, e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate))
+            : part.FailureAt(dir.path(), index, "down part of version " + m.version, e);
+    throw SqlError(fmt::format("{}\n{}", headline, Consequence(conn, tracking, step, alone, index)),
+                   e.sqlstate, e.server_message,
+                   e.at_commit ? std::string("COMMIT") : part.statements[index].text,
+                   e.at_commit ? 0 : e.position);
   }
-  if (!finished) conn.Exec(Tracking::Atomic(finish));
+  if (!finished) Tracking::ExecAtomic(conn, finish);
 }
 
 }  // namespace
@@ -145,7 +154,7 @@ DownResult Down(Conn& conn, const Dir& dir, const DownOptions& options) {
   if (!options.dry_run) {
     tracking.EnsureTables();
     if (std::string sql = ledger.ReconcileSql(); !sql.empty()) {
-      conn.Exec(Tracking::Atomic(sql));
+      Tracking::ExecAtomic(conn, sql);
     }
   }
   for (const DownStep& step : steps) {

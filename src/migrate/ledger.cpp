@@ -31,7 +31,7 @@ std::optional<std::int64_t> GolangNumber(const Tracking& tracking, const std::st
 
 std::string TryRecord(Conn& conn, const std::string& sql) {
   try {
-    conn.Exec(Tracking::Atomic(sql));
+    Tracking::ExecAtomic(conn, sql);
     return {};
   } catch (const Error& e) {
     return fmt::format("\n(The failure could not be recorded in strata_schema_revisions: {})",

@@ -205,6 +205,15 @@ void MigrationLock::Release() {
     table_key_.reset();
   }
   heartbeat_conn_.reset();
+  // An aborted transaction left on the session would make every unlock below fail, and the lock
+  // would stay held until the session ends.
+  if (!held_keys_.empty() && conn_.InTransaction()) {
+    try {
+      conn_.Exec("ROLLBACK");
+    } catch (const Error&) {
+      // The session is broken; the server releases session locks when it ends.
+    }
+  }
   for (auto it = held_keys_.rbegin(); it != held_keys_.rend(); ++it) {
     try {
       conn_.Query("SELECT pg_advisory_unlock($1)", {std::to_string(*it)});

@@ -194,7 +194,7 @@ void Tracking::EnsureTables() {
                     golang_table_);
   }
   if (sql.empty()) return;
-  conn_.Exec(Atomic(sql));
+  ExecAtomic(conn_, sql);
   has_revisions_ = true;
   has_golang_ = has_golang_ || golang_migrate_;
 }
@@ -273,6 +273,21 @@ std::string Tracking::SetGolang(const std::optional<std::int64_t>& version, bool
 }
 
 std::string Tracking::Atomic(const std::string& sql) { return "BEGIN;\n" + sql + "COMMIT;"; }
+
+void Tracking::ExecAtomic(Conn& conn, const std::string& sql) {
+  try {
+    conn.Exec(Atomic(sql));
+  } catch (const Error&) {
+    if (conn.InTransaction()) {
+      try {
+        conn.Exec("ROLLBACK");
+      } catch (const Error&) {
+        // The connection is unusable; the first error is the one to report.
+      }
+    }
+    throw;
+  }
+}
 
 std::string Tracking::Now() {
   const auto now = std::chrono::system_clock::now();

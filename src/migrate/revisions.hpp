@@ -102,6 +102,10 @@ class Tracking {
   std::string SetGolang(const std::optional<std::int64_t>& version, bool dirty) const;
   // `sql` wrapped in BEGIN … COMMIT, to run atomically in one round trip.
   static std::string Atomic(const std::string& sql);
+  // Runs Atomic(sql); when it fails, rolls back what the request left open (an aborted
+  // transaction on PostgreSQL, an open one on SQLite) before passing the error on, so that the
+  // session stays usable (the migration lock is released on it).
+  static void ExecAtomic(Conn& conn, const std::string& sql);
 
   // The current UTC time as ISO 8601 with milliseconds, the form executed_at is written in.
   static std::string Now();

@@ -70,6 +70,19 @@ StatementError::StatementError(const SqlError& cause, std::string statement, siz
                cause.sqlstate, cause.server_message, std::move(statement), cause.position),
       index(index) {}
 
+StatementError StatementError::AtCommit(const SqlError& cause, size_t tx_begin, size_t index,
+                                        size_t count) {
+  StatementError e(
+      SqlError(fmt::format("COMMIT of statements {} to {} of {} failed: {}{}", tx_begin + 1,
+                           index + 1, count, cause.server_message,
+                           cause.sqlstate.empty() ? "" : fmt::format(" ({})", cause.sqlstate)),
+               cause.sqlstate, cause.server_message, "COMMIT", 0),
+      "COMMIT", index, count);
+  e.tx_begin = tx_begin;
+  e.at_commit = true;
+  return e;
+}
+
 void ApplyStatements(Conn& conn, const std::vector<Statement>& statements,
                      const ApplyHooks& hooks) {
   std::optional<Transaction> tx;
@@ -79,7 +92,12 @@ void ApplyStatements(Conn& conn, const std::vector<Statement>& statements,
   bool foreign_keys_off = false;
   const auto commit = [&] {
     if (hooks.before_commit) hooks.before_commit(begin, next);
-    tx->Commit();
+    try {
+      tx->Commit();  // rolls back when COMMIT fails, so no transaction stays open
+    } catch (const SqlError& e) {
+      tx.reset();
+      throw StatementError::AtCommit(e, begin, next - 1, statements.size());
+    }
     tx.reset();
   };
   try {

@@ -121,7 +121,7 @@ SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version,
   }
   sql += tracking.SetGolang(none ? std::nullopt : GolangNumber(tracking, target), false);
   tracking.EnsureTables();
-  if (!sql.empty()) conn.Exec(Tracking::Atomic(sql));
+  if (!sql.empty()) Tracking::ExecAtomic(conn, sql);
   if (none) result.to_version.clear();
   return result;
 }

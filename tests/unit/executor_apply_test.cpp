@@ -582,6 +582,93 @@ TEST_P(ExecutorApplyTest, XMigrationsTableNamesGolangMigratesTable) {
   }
 }
 
+// Version 1 creates parent and child with a foreign key checked at commit; version 2's three
+// statements leave an orphan (parent 42 is never inserted) unless `fixed`.
+Files DeferredChain(bool fixed) {
+  return {{"1_tables.up.sql",
+           "CREATE TABLE parent (id integer PRIMARY KEY);\n"
+           "CREATE TABLE child (id integer, parent_id integer CONSTRAINT child_parent_fk "
+           "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);\n"},
+          {"1_tables.down.sql", "DROP TABLE child;\nDROP TABLE parent;\n"},
+          {"2_orphan.up.sql", std::string(fixed ? "INSERT INTO parent VALUES (42);\n" : "") +
+                                  "INSERT INTO child VALUES (1, 42);\n"
+                                  "INSERT INTO parent VALUES (1);\n"
+                                  "UPDATE child SET id = 2;\n"},
+          {"2_orphan.down.sql", "DELETE FROM child;\nDELETE FROM parent;\n"}};
+}
+
+TEST_P(ExecutorApplyTest, FailedCommitNamesTheFileLeavesTheSessionCleanAndIsRecordedAsFailed) {
+  const migrate::Dir dir = Write(DeferredChain(false));
+  try {
+    migrate::Apply(*conn_, dir);
+    FAIL() << "a file breaking a deferred foreign key was applied";
+  } catch (const SqlError& e) {
+    const std::string message = e.what();
+    EXPECT_THAT(message, HasSubstr((dir.path() / "2_orphan.up.sql").string() +
+                                   " failed at COMMIT, after its 3 statements ran (version 2)"));
+    if (GetParam() == Dialect::kPostgres) {
+      EXPECT_THAT(message, HasSubstr("child_parent_fk"));
+    }
+    EXPECT_THAT(message, HasSubstr("nothing of this file is applied"));
+    EXPECT_EQ(e.statement, "COMMIT");
+  }
+  EXPECT_FALSE(conn_->InTransaction()) << "a failed COMMIT left a transaction open";
+  EXPECT_EQ(Value("SELECT count(*) FROM child"), "0");
+  EXPECT_EQ(Value("SELECT error_stmt FROM strata_schema_revisions WHERE version = '2'"), "COMMIT");
+  EXPECT_EQ(Golang(), "1/clean ");
+  const migrate::StatusReport status = migrate::Status(*conn_, dir);
+  EXPECT_EQ(status.State(), "DIRTY");
+  ASSERT_EQ(status.problems.size(), 1u) << status.Describe();
+  EXPECT_EQ(status.problems[0].kind, Problem::Kind::kFailed) << status.Describe();
+  EXPECT_THAT(status.Describe(), ::testing::Not(HasSubstr("interrupted")));
+  if (GetParam() == Dialect::kPostgres) {
+    EXPECT_EQ(Value("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = "
+                    "pg_backend_pid()"),
+              "0")
+        << "the migration lock stayed held after the failed COMMIT";
+  }
+
+  const migrate::Dir repaired = Write(DeferredChain(true));
+  EXPECT_EQ(migrate::Apply(*conn_, repaired).files.size(), 1u);
+  EXPECT_EQ(Value("SELECT count(*) FROM child"), "1");
+  EXPECT_EQ(migrate::Status(*conn_, repaired).State(), "OK");
+}
+
+TEST_P(ExecutorApplyTest, AllModeFailedCommitRollsBackTheRunAndSaysSo) {
+  const migrate::Dir dir = Write(DeferredChain(false));
+  migrate::ApplyOptions options;
+  options.tx_mode = TxMode::kAll;
+  try {
+    migrate::Apply(*conn_, dir, options);
+    FAIL() << "a run breaking a deferred foreign key was applied";
+  } catch (const SqlError& e) {
+    const std::string message = e.what();
+    EXPECT_THAT(message, HasSubstr("failed at COMMIT"));
+    EXPECT_THAT(message, HasSubstr((dir.path() / "2_orphan.up.sql").string()));
+    EXPECT_THAT(message, HasSubstr("none of its files was applied"));
+  }
+  EXPECT_FALSE(conn_->InTransaction());
+  EXPECT_FALSE(TableExists(*conn_, "child"));
+  EXPECT_EQ(migrate::Apply(*conn_, Write(DeferredChain(true)), options).files.size(), 2u);
+}
+
+TEST_P(ExecutorApplyTest, DownFailingAtCommitNamesTheDownFile) {
+  Files files = DeferredChain(true);
+  files[3].second = "DELETE FROM parent WHERE id = 42;\n";  // leaves child 1 an orphan
+  const migrate::Dir dir = Write(files);
+  migrate::Apply(*conn_, dir);
+  try {
+    migrate::Down(*conn_, dir);
+    FAIL() << "a down part breaking a deferred foreign key ran";
+  } catch (const SqlError& e) {
+    EXPECT_THAT(e.what(),
+                HasSubstr((dir.path() / "2_orphan.down.sql").string() + " failed at COMMIT"));
+  }
+  EXPECT_FALSE(conn_->InTransaction());
+  EXPECT_EQ(migrate::Status(*conn_, dir).current, "2");
+  EXPECT_EQ(Value("SELECT count(*) FROM parent"), "2");
+}
+
 std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
   return std::string(DialectName(info.param));
 }

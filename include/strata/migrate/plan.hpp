@@ -67,7 +67,14 @@ std::string FormatScript(const std::vector<Statement>& statements);
 class StatementError : public SqlError {
  public:
   StatementError(const SqlError& cause, std::string statement, size_t index, size_t count);
+  // COMMIT failed (a deferred constraint, a serialization failure): `index` is then the last
+  // statement of the transaction that was rolled back, `tx_begin` its first, and `statement`
+  // is "COMMIT".
+  static StatementError AtCommit(const SqlError& cause, size_t tx_begin, size_t index,
+                                 size_t count);
   size_t index;
+  size_t tx_begin = 0;
+  bool at_commit = false;
 };
 
 // What ApplyStatements does besides running the statements, for callers that record progress with
@@ -90,8 +97,9 @@ struct ApplyHooks {
 //     the pragma inside a transaction) is undone however the run ends: when something fails after
 //     it, the no_tx `PRAGMA foreign_keys = on` the list holds after it still runs, after the
 //     rollback, so the connection enforces foreign keys as the list would have left it.
-// A failing statement throws StatementError; an exception of `hooks.before_commit` (or of COMMIT)
-// is passed on as it is, after the same rollback and pragma.
+// A failing statement throws StatementError, and so does a failing COMMIT (at_commit set; the
+// transaction is rolled back and the session left with none open); an exception of
+// `hooks.before_commit` is passed on as it is, after the same rollback and pragma.
 void ApplyStatements(Conn& conn, const std::vector<Statement>& statements,
                      const ApplyHooks& hooks = {});
 
