@@ -42,7 +42,7 @@ struct DatabaseConfig {
   // dbmate.
   std::string format = "golang-migrate";
   // Pool settings of Driver().
-  PoolOptions pool;
+  PoolOptions pool{};
   // How start-ups running at once exclude each other while migrating (PostgreSQL): kAdvisory
   // (session advisory locks, shared with golang-migrate), or kTable behind PgBouncer in
   // transaction pooling mode (docs/migrate-apply.md#pgbouncer). SQLite always locks a file.

@@ -114,7 +114,11 @@ void RethrowWithPrefix(const std::string& prefix) {
     out.constraint = e.constraint;
     throw out;
   } catch (const SqlError& e) {
-    throw SqlError(prefix + e.what(), e.sqlstate, e.server_message, e.statement, e.position);
+    // The executor's advice names the command line; a service only needs restarting.
+    throw SqlError(prefix + e.what() +
+                       "\nIn a service, fix the file and start the service again: the next "
+                       "Open() runs it again.",
+                   e.sqlstate, e.server_message, e.statement, e.position);
   } catch (const ChecksumError& e) {
     throw ChecksumError(prefix + e.what());
   } catch (const InputError& e) {
