@@ -438,6 +438,7 @@ std::vector<std::string> g_pg_databases;
 std::vector<NewUser> g_bulk_input;
 std::vector<std::string> g_sql_checks;  // what setup found comparing statement texts
 double g_generate_cold_ms = 0, g_generate_warm_ms = 0, g_generate_cold_cpu_ms = 0;
+bool g_skip_generate = false;  // --skip_generate: no strata generate timing (for profiling runs)
 std::string g_running;                           // the benchmark running now
 std::map<std::string, std::string> g_errors;     // benchmark → the error that stopped it
 
@@ -843,7 +844,7 @@ void Setup() {
   }
   for (int i = 0; i < kBulkRows; ++i) g_bulk_input.push_back({fmt::format("bulk{}", i), i % 90});
 
-  TimeGenerate();
+  if (!g_skip_generate) TimeGenerate();
 
   g_targets[0].dialect = Dialect::kPostgres;
   g_targets[0].name = "postgres";
@@ -934,12 +935,16 @@ void Summarize(const MedianReporter& reporter) {
   for (const std::string& line : g_sql_checks) fmt::print("{}\n", line);
   fmt::print("\nSQLite connection settings (read from the client's connection, set on the baseline's):\n "
              " {}\n", fmt::join(g_targets[1].sqlite_pragmas, "; "));
-  fmt::print(
+  if (g_skip_generate) {
+    fmt::print("\nstrata generate: not timed (--skip_generate)\n");
+  } else {
+    fmt::print(
       "\nstrata generate, {} entities: cold {:.0f} ms (empty STRATA_CACHE_DIR; {:.0f} ms of CPU in "
       "its processes, the compiler's included; target <= 5000 ms, {}), warm {:.0f} ms (median "
       "of 3)\n",
       kGenerateEntities, g_generate_cold_ms, g_generate_cold_cpu_ms,
       g_generate_cold_ms <= 5000 ? "met" : "MISSED", g_generate_warm_ms);
+  }
   fmt::print("(compile time of the generated client per entity: bench/client_compile)\n");
 
   for (Target& t : g_targets) {
@@ -961,11 +966,18 @@ void Summarize(const MedianReporter& reporter) {
 int main(int argc, char** argv) {
   // Repetitions of the strata and baseline benchmarks alternate, so that a busy spell on the
   // machine does not fall on one side only. A flag given on the command line wins.
-  std::vector<char*> args(argv, argv + argc);
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--skip_generate") == 0) {
+      strata::bench::g_skip_generate = true;
+    } else {
+      args.push_back(argv[i]);
+    }
+  }
   std::string interleave = "--benchmark_enable_random_interleaving=true";
   bool given = false;
-  for (int i = 1; i < argc; ++i) {
-    given = given || std::strncmp(argv[i], "--benchmark_enable_random_interleaving", 38) == 0;
+  for (size_t i = 1; i < args.size(); ++i) {
+    given = given || std::strncmp(args[i], "--benchmark_enable_random_interleaving", 38) == 0;
   }
   if (!given) args.insert(args.begin() + 1, interleave.data());
   int n = static_cast<int>(args.size());

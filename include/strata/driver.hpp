@@ -82,8 +82,12 @@ class Result {
   // Rows changed by the INSERT, UPDATE or DELETE (RETURNING rows are read with Next as well).
   std::int64_t affected() const;
 
-  // The current row's cell `col` (0-based). Reading NULL with anything but IsNull, or a cell
-  // that does not convert to the type asked for, throws Error naming the column.
+  // Rows in the result when the driver knows them before they are read (PostgreSQL; SQLite
+  // INSERT, UPDATE and DELETE … RETURNING), else -1: for reserving room.
+  std::int64_t size_hint() const;
+
+  // The current row's cell `col` (0-based). Reading NULL with anything but IsNull or an …OrNull
+  // getter, or a cell that does not convert to the type asked for, throws Error naming the column.
   bool IsNull(int col) const;
   std::int64_t Int(int col) const;
   double Double(int col) const;
@@ -92,6 +96,16 @@ class Result {
   Bytes Blob(int col) const;
   strata::Time TimeAt(int col) const;
   UUID Uuid(int col) const;
+
+  // The same for a cell that may be NULL: nullopt for NULL. One read of the cell, where IsNull
+  // followed by a getter reads it twice.
+  std::optional<std::int64_t> IntOrNull(int col) const;
+  std::optional<double> DoubleOrNull(int col) const;
+  std::optional<bool> BoolOrNull(int col) const;
+  std::optional<std::string_view> TextOrNull(int col) const;  // valid until Next or destruction
+  std::optional<Bytes> BlobOrNull(int col) const;
+  std::optional<strata::Time> TimeAtOrNull(int col) const;
+  std::optional<UUID> UuidOrNull(int col) const;
 
  private:
   std::unique_ptr<Impl> impl_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "strata/driver.hpp"
@@ -16,14 +17,16 @@ class Result::Impl {
   virtual int columns() const = 0;
   virtual std::string_view column_name(int col) const = 0;
   virtual std::int64_t affected() const = 0;
+  virtual std::int64_t size_hint() const = 0;
   virtual bool IsNull(int col) const = 0;
-  virtual std::int64_t Int(int col) const = 0;
-  virtual double Double(int col) const = 0;
-  virtual bool Bool(int col) const = 0;
-  virtual std::string_view Text(int col) const = 0;
-  virtual Bytes Blob(int col) const = 0;
-  virtual Time TimeAt(int col) const = 0;
-  virtual UUID Uuid(int col) const = 0;
+  // The getters: nullopt for NULL (Result's plain getters throw for it, naming the column).
+  virtual std::optional<std::int64_t> IntOrNull(int col) const = 0;
+  virtual std::optional<double> DoubleOrNull(int col) const = 0;
+  virtual std::optional<bool> BoolOrNull(int col) const = 0;
+  virtual std::optional<std::string_view> TextOrNull(int col) const = 0;
+  virtual std::optional<Bytes> BlobOrNull(int col) const = 0;
+  virtual std::optional<Time> TimeAtOrNull(int col) const = 0;
+  virtual std::optional<UUID> UuidOrNull(int col) const = 0;
 };
 
 namespace driver {

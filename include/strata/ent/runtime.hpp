@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "strata/driver.hpp"
@@ -101,6 +102,8 @@ class Sql {
   const std::vector<strata::Value>& args() const { return args_; }
   // The statement and its arguments for a debug log; sensitive arguments shown as "xxxxx".
   std::string Describe() const;
+  // The same for a statement given as text (no argument sensitive).
+  static std::string Describe(std::string_view text, std::span<const strata::Value> args);
 
  private:
   Dialect dialect_;
@@ -193,6 +196,8 @@ class Session {
   Dialect dialect() const { return dialect_; }
   // Sends `sql`, logging it first when the client has a debug log.
   Result Run(const Sql& sql);
+  // The same for a statement the generated code holds as text (rendered at generation time).
+  Result Run(std::string_view text, std::span<const strata::Value> args);
   // Runs `body` in a transaction unless the session already is in one (a Tx client, or a nested
   // call), so that an operation of several statements is all or nothing.
   void Atomically(const std::function<void()>& body);
@@ -224,9 +229,10 @@ void RenderWhere(Sql& sql, const std::vector<Predicate>& where, std::string_view
 // SELECT count(*) of the rows the query would return.
 void RenderCount(Sql& sql, const QueryState& state);
 
-// Where each spec column is in `result` (-1 when not selected), for scanning by position;
-// result columns before `first` are not looked at.
-std::vector<int> ColumnIndexes(const TableSpec& spec, const Result& result, int first = 0);
+// Where each spec column is in the result of a statement selecting `selected` (empty: every spec
+// column, in order, as RETURNING lists them) from result column `first` on; -1 when not selected.
+std::vector<int> ColumnIndexes(const TableSpec& spec, std::span<const char* const> selected = {},
+                               int first = 0);
 
 // The predicate "this entity is a neighbour, through `edge` (an edge of the parent), of a row
 // the parent query `parent` matches": what Query<Edge>() on a query adds to the new query.
@@ -237,7 +243,7 @@ Predicate NeighboursOf(const EdgeSpec& edge, std::vector<strata::Value> parent_i
 // Eager loading of `edge` in one statement: the neighbours matching `child` (its predicates and
 // order) with, in the first column, the key that ties each to its parents: the parent's id, or
 // for kOwnFk the neighbour's id (the parents' foreign-key values are the `keys` then). The caller
-// scans the rest with ColumnIndexes(target, result, 1).
+// scans the rest with ColumnIndexes(target, child.select, 1).
 void RenderEdgeLoad(Sql& sql, const EdgeSpec& edge, const std::vector<strata::Value>& keys,
                     const QueryState& child);
 
@@ -312,36 +318,55 @@ void RunHooks(const std::vector<Hook>& hooks, Mutation& mutation, const Mutator&
 // ---- Conversions the generated code calls unqualified (an enum's own overloads, generated in
 // its entity's namespace, are found by argument-dependent lookup) --------------------------------
 
-// A cell of the current row into a struct member. A NULL cell leaves a std::optional empty and
-// gives the zero value otherwise (an Optional field that is not Nillable, as ent reads it).
-inline void Read(const Result& r, int c, bool& out) { out = !r.IsNull(c) && r.Bool(c); }
+// A cell of the current row into a struct member, the cell read once: ReadCell sets `out` and
+// returns true, or returns false (leaving `out` alone) for NULL.
+inline bool ReadCell(const Result& r, int c, bool& out) {
+  const std::optional<bool> v = r.BoolOrNull(c);
+  if (v) out = *v;
+  return v.has_value();
+}
 template <std::integral T>
-requires(!std::same_as<T, bool>) inline void Read(const Result& r, int c, T& out) {
-  out = r.IsNull(c) ? T{} : static_cast<T>(r.Int(c));
+requires(!std::same_as<T, bool>) inline bool ReadCell(const Result& r, int c, T& out) {
+  const std::optional<std::int64_t> v = r.IntOrNull(c);
+  if (v) out = static_cast<T>(*v);
+  return v.has_value();
 }
 template <std::floating_point T>
-inline void Read(const Result& r, int c, T& out) {
-  out = r.IsNull(c) ? T{} : static_cast<T>(r.Double(c));
+inline bool ReadCell(const Result& r, int c, T& out) {
+  const std::optional<double> v = r.DoubleOrNull(c);
+  if (v) out = static_cast<T>(*v);
+  return v.has_value();
 }
-inline void Read(const Result& r, int c, std::string& out) {
-  if (r.IsNull(c)) {
-    out.clear();
-  } else {
-    out.assign(r.Text(c));
-  }
+inline bool ReadCell(const Result& r, int c, std::string& out) {
+  const std::optional<std::string_view> v = r.TextOrNull(c);
+  if (v) out.assign(*v);
+  return v.has_value();
 }
-inline void Read(const Result& r, int c, Bytes& out) { out = r.IsNull(c) ? Bytes{} : r.Blob(c); }
-inline void Read(const Result& r, int c, Time& out) { out = r.IsNull(c) ? Time{} : r.TimeAt(c); }
-inline void Read(const Result& r, int c, UUID& out) { out = r.IsNull(c) ? UUID{} : r.Uuid(c); }
+inline bool ReadCell(const Result& r, int c, Bytes& out) {
+  std::optional<Bytes> v = r.BlobOrNull(c);
+  if (v) out = std::move(*v);
+  return v.has_value();
+}
+inline bool ReadCell(const Result& r, int c, Time& out) {
+  const std::optional<Time> v = r.TimeAtOrNull(c);
+  if (v) out = *v;
+  return v.has_value();
+}
+inline bool ReadCell(const Result& r, int c, UUID& out) {
+  const std::optional<UUID> v = r.UuidOrNull(c);
+  if (v) out = *v;
+  return v.has_value();
+}
+// A NULL cell leaves a std::optional empty and gives the zero value otherwise (an Optional field
+// that is not Nillable, as ent reads it).
+template <class T>
+void Read(const Result& r, int c, T& out) {
+  if (!ReadCell(r, c, out)) out = T{};
+}
 template <class T>
 void Read(const Result& r, int c, std::optional<T>& out) {
-  if (r.IsNull(c)) {
-    out.reset();
-  } else {
-    T v{};
-    Read(r, c, v);
-    out = std::move(v);
-  }
+  if (!out) out.emplace();
+  if (!ReadCell(r, c, *out)) out.reset();
 }
 
 // The key a foreign-key member holds, or null (eager loading reads both forms).
@@ -353,6 +378,49 @@ template <class T>
 const T* KeyOf(const T& v) {
   return &v;
 }
+
+// Eager loading's parent rows by key (their ids, or the foreign keys they hold), each key's rows
+// in order: what ties a loaded neighbour back to every parent row it belongs to.
+template <class K>
+class ParentIndex {
+ public:
+  static constexpr size_t kNone = static_cast<size_t>(-1);
+  explicit ParentIndex(size_t rows) : next_(rows, kNone) { slots_.reserve(rows); }
+  // Adds row `row` under `key`, rows in increasing order; true when `key` is new.
+  bool Add(const K& key, size_t row) {
+    const auto [it, added] = slots_.try_emplace(key, Slot{row, row});
+    if (!added) {
+      next_[it->second.last] = row;
+      it->second.last = row;
+    }
+    return added;
+  }
+  // The first row under `key` (kNone for none); Next, the row after `row` under the same key.
+  size_t First(const K& key) const {
+    const auto it = slots_.find(key);
+    return it == slots_.end() ? kNone : it->second.first;
+  }
+  size_t Next(size_t row) const { return next_[row]; }
+
+ private:
+  struct Slot {
+    size_t first, last;
+  };
+  struct Hash {
+    template <std::integral T>
+    size_t operator()(T v) const {
+      return std::hash<T>()(v);
+    }
+    size_t operator()(const std::string& v) const { return std::hash<std::string>()(v); }
+    size_t operator()(const UUID& v) const { return Of(v.bytes.data(), v.bytes.size()); }
+    size_t operator()(const Bytes& v) const { return Of(v.data(), v.size()); }
+    static size_t Of(const std::uint8_t* p, size_t n) {
+      return std::hash<std::string_view>()(std::string_view(reinterpret_cast<const char*>(p), n));
+    }
+  };
+  std::unordered_map<K, Slot, Hash> slots_;
+  std::vector<size_t> next_;  // per row: the next row under its key, or kNone
+};
 
 // A member as a statement argument.
 inline strata::Value ToValue(bool v) { return v; }

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -182,39 +183,47 @@ class PgResult final : public Result::Impl {
     return affected_;
   }
 
+  std::int64_t size_hint() const override { return rows_; }
+
   bool IsNull(int col) const override {
     Check(col);
     return PQgetisnull(r_, row_, col) != 0;
   }
 
   // The common cases first, in small functions of their own (binary format, the column's usual
-  // kind, the cell present): the rest, and every error, in the *Any versions.
-  std::int64_t Int(int col) const override {
-    if (Fast(col) && kinds_[col] == Kind::kInt8 && !PQgetisnull(r_, row_, col)) {
+  // kind): the rest, and every error, in the *Any versions.
+  std::optional<std::int64_t> IntOrNull(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kInt8) {
+      if (PQgetisnull(r_, row_, col)) return std::nullopt;
       return LoadBigEndian<std::int64_t>(PQgetvalue(r_, row_, col));
     }
     return IntAny(col);
   }
-  double Double(int col) const override {
-    if (Fast(col) && kinds_[col] == Kind::kFloat8 && !PQgetisnull(r_, row_, col)) {
+  std::optional<double> DoubleOrNull(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kFloat8) {
+      if (PQgetisnull(r_, row_, col)) return std::nullopt;
       return std::bit_cast<double>(LoadBigEndian<std::uint64_t>(PQgetvalue(r_, row_, col)));
     }
     return DoubleAny(col);
   }
-  bool Bool(int col) const override {
-    if (Fast(col) && kinds_[col] == Kind::kBool && !PQgetisnull(r_, row_, col)) {
+  std::optional<bool> BoolOrNull(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kBool) {
+      if (PQgetisnull(r_, row_, col)) return std::nullopt;
       return *PQgetvalue(r_, row_, col) != 0;
     }
     return BoolAny(col);
   }
-  std::string_view Text(int col) const override {
+  // NULL has length 0: only an empty cell needs asking.
+  std::optional<std::string_view> TextOrNull(int col) const override {
     if (Fast(col) && kinds_[col] == Kind::kText) {
       const int length = PQgetlength(r_, row_, col);
-      if (length > 0) return {PQgetvalue(r_, row_, col), static_cast<size_t>(length)};
+      if (length > 0) {
+        return std::string_view(PQgetvalue(r_, row_, col), static_cast<size_t>(length));
+      }
     }
     return TextAny(col);
   }
-  Bytes Blob(int col) const override {
+  std::optional<Bytes> BlobOrNull(int col) const override {
     if (Fast(col) && kinds_[col] == Kind::kBytea) {
       const int length = PQgetlength(r_, row_, col);
       if (length > 0) {
@@ -224,8 +233,9 @@ class PgResult final : public Result::Impl {
     }
     return BlobAny(col);
   }
-  Time TimeAt(int col) const override {
-    if (Fast(col) && kinds_[col] == Kind::kTimestamptz && !PQgetisnull(r_, row_, col)) {
+  std::optional<Time> TimeAtOrNull(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kTimestamptz) {
+      if (PQgetisnull(r_, row_, col)) return std::nullopt;
       const auto us = LoadBigEndian<std::int64_t>(PQgetvalue(r_, row_, col));
       Time out;
       // Not infinity, and within Time's range: else the checks and messages of TimeAtAny.
@@ -236,8 +246,9 @@ class PgResult final : public Result::Impl {
     }
     return TimeAtAny(col);
   }
-  UUID Uuid(int col) const override {
-    if (Fast(col) && kinds_[col] == Kind::kUuid && !PQgetisnull(r_, row_, col)) {
+  std::optional<UUID> UuidOrNull(int col) const override {
+    if (Fast(col) && kinds_[col] == Kind::kUuid) {
+      if (PQgetisnull(r_, row_, col)) return std::nullopt;
       UUID u;
       std::memcpy(u.bytes.data(), PQgetvalue(r_, row_, col), 16);
       return u;
@@ -245,18 +256,9 @@ class PgResult final : public Result::Impl {
     return UuidAny(col);
   }
 
-  [[gnu::noinline]] std::int64_t IntAny(int col) const {
-    Check(col);
-    if (binary_) {
-      switch (kinds_[col]) {
-        case Kind::kInt2: return LoadBigEndian<std::int16_t>(Fixed(col, "an integer"));
-        case Kind::kInt4: return LoadBigEndian<std::int32_t>(Fixed(col, "an integer"));
-        case Kind::kInt8: return LoadBigEndian<std::int64_t>(Fixed(col, "an integer"));
-        case Kind::kOid: return LoadBigEndian<std::uint32_t>(Fixed(col, "an integer"));
-        default: break;
-      }
-    }
-    const std::string_view v = Var(col, "an integer");
+  [[gnu::noinline]] std::optional<std::int64_t> IntAny(int col) const {
+    if (Null(col)) return std::nullopt;
+    const std::string_view v = Var(col);
     std::int64_t out = 0;
     switch (kinds_[col]) {
       case Kind::kInt2:
@@ -281,18 +283,9 @@ class PgResult final : public Result::Impl {
     return out;
   }
 
-  [[gnu::noinline]] double DoubleAny(int col) const {
-    Check(col);
-    if (binary_) {
-      switch (kinds_[col]) {
-        case Kind::kFloat4:
-          return std::bit_cast<float>(LoadBigEndian<std::uint32_t>(Fixed(col, "a double")));
-        case Kind::kFloat8:
-          return std::bit_cast<double>(LoadBigEndian<std::uint64_t>(Fixed(col, "a double")));
-        default: break;
-      }
-    }
-    const std::string_view v = Var(col, "a double");
+  [[gnu::noinline]] std::optional<double> DoubleAny(int col) const {
+    if (Null(col)) return std::nullopt;
+    const std::string_view v = Var(col);
     double out = 0;
     switch (kinds_[col]) {
       case Kind::kFloat4:
@@ -308,7 +301,7 @@ class PgResult final : public Result::Impl {
       case Kind::kInt4:
       case Kind::kInt8:
       case Kind::kOid:
-        return static_cast<double>(Int(col));
+        return static_cast<double>(*IntOrNull(col));
       default:
         Fail(col, "a double");
     }
@@ -316,23 +309,23 @@ class PgResult final : public Result::Impl {
     return out;
   }
 
-  [[gnu::noinline]] bool BoolAny(int col) const {
-    Check(col);
+  [[gnu::noinline]] std::optional<bool> BoolAny(int col) const {
+    if (Null(col)) return std::nullopt;
     const Kind kind = kinds_[col];
-    if (binary_ && kind == Kind::kBool) return *Fixed(col, "a boolean") != 0;
-    const std::string_view v = Var(col, "a boolean");
+    const std::string_view v = Var(col);
     if (kind == Kind::kBool) {
       if (binary_) return v[0] != 0;
       if (v == "t") return true;
       if (v == "f") return false;
       Fail(col, "a boolean");
     }
-    if (IsInteger(kind)) return Int(col) != 0;
+    if (IsInteger(kind)) return *IntOrNull(col) != 0;
     Fail(col, "a boolean");
   }
 
-  [[gnu::noinline]] std::string_view TextAny(int col) const {
-    const std::string_view v = Cell(col, "text");
+  [[gnu::noinline]] std::optional<std::string_view> TextAny(int col) const {
+    if (Null(col)) return std::nullopt;
+    const std::string_view v = Var(col);
     const Kind kind = kinds_[col];
     if (kind == Kind::kText) return v;
     if (kind == Kind::kJsonb && binary_) return v.empty() ? v : v.substr(1);
@@ -353,26 +346,27 @@ class PgResult final : public Result::Impl {
       case Kind::kInt2:
       case Kind::kInt4:
       case Kind::kInt8:
-      case Kind::kOid: s = std::to_string(Int(col)); break;
+      case Kind::kOid: s = std::to_string(*IntOrNull(col)); break;
       case Kind::kFloat4:
       case Kind::kFloat8: {
         char buf[32];
-        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, Double(col));
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *DoubleOrNull(col));
         s.assign(buf, end);
         break;
       }
-      case Kind::kBool: s = Bool(col) ? "t" : "f"; break;
-      case Kind::kUuid: s = Uuid(col).ToString(); break;
+      case Kind::kBool: s = *BoolOrNull(col) ? "t" : "f"; break;
+      case Kind::kUuid: s = UuidOrNull(col)->ToString(); break;
       case Kind::kTimestamptz:
       case Kind::kTimestamp:
-      case Kind::kDate: s = FormatRfc3339(TimeAt(col)); break;
+      case Kind::kDate: s = FormatRfc3339(*TimeAtOrNull(col)); break;
       default: Fail(col, "text");
     }
     return s;
   }
 
-  [[gnu::noinline]] Bytes BlobAny(int col) const {
-    const std::string_view v = Cell(col, "bytes");
+  [[gnu::noinline]] std::optional<Bytes> BlobAny(int col) const {
+    if (Null(col)) return std::nullopt;
+    const std::string_view v = Var(col);
     const Kind kind = kinds_[col];
     if (kind == Kind::kBytea) {
       if (binary_) return Bytes(v.begin(), v.end());
@@ -382,18 +376,18 @@ class PgResult final : public Result::Impl {
       return out;
     }
     if (kind == Kind::kText || kind == Kind::kJsonb) {
-      const std::string_view t = Text(col);
+      const std::string_view t = *TextOrNull(col);
       return Bytes(t.begin(), t.end());
     }
     Fail(col, "bytes");
   }
 
-  [[gnu::noinline]] Time TimeAtAny(int col) const {
-    Check(col);
+  [[gnu::noinline]] std::optional<Time> TimeAtAny(int col) const {
+    if (Null(col)) return std::nullopt;
     const Kind kind = kinds_[col];
     Time out;
     if (binary_ && (kind == Kind::kTimestamptz || kind == Kind::kTimestamp)) {
-      const auto us = LoadBigEndian<std::int64_t>(Fixed(col, "a time"));
+      const auto us = LoadBigEndian<std::int64_t>(PQgetvalue(r_, row_, col));
       if (us == std::numeric_limits<std::int64_t>::max()) Fail(col, "a time", "infinity");
       if (us == std::numeric_limits<std::int64_t>::min()) Fail(col, "a time", "-infinity");
       if (us > std::numeric_limits<std::int64_t>::max() - kPgEpochMicros ||
@@ -402,7 +396,7 @@ class PgResult final : public Result::Impl {
       }
       return out;
     }
-    const std::string_view v = Var(col, "a time");
+    const std::string_view v = Var(col);
     if (binary_ && kind == Kind::kDate) {
       const auto days = LoadBigEndian<std::int32_t>(v.data());
       if (days == std::numeric_limits<std::int32_t>::max()) Fail(col, "a time", "infinity");
@@ -421,15 +415,15 @@ class PgResult final : public Result::Impl {
     Fail(col, "a time");
   }
 
-  [[gnu::noinline]] UUID UuidAny(int col) const {
-    Check(col);
+  [[gnu::noinline]] std::optional<UUID> UuidAny(int col) const {
+    if (Null(col)) return std::nullopt;
     const Kind kind = kinds_[col];
     UUID u;
     if (kind == Kind::kUuid && binary_) {
-      std::memcpy(u.bytes.data(), Fixed(col, "a UUID"), 16);
+      std::memcpy(u.bytes.data(), PQgetvalue(r_, row_, col), 16);
       return u;
     }
-    const std::string_view v = Var(col, "a UUID");
+    const std::string_view v = Var(col);
     if ((kind == Kind::kUuid || kind == Kind::kText) && ParseUuid(v, &u)) return u;
     Fail(col, "a UUID");
   }
@@ -444,21 +438,14 @@ class PgResult final : public Result::Impl {
     if (static_cast<unsigned>(col) >= static_cast<unsigned>(cols_)) ThrowBadColumn(col, cols_);
     if (static_cast<unsigned>(row_) >= static_cast<unsigned>(rows_)) ThrowNoRow();
   }
-  // The current row's cell `col`, checked (Check) already; throws for NULL. Fixed: a cell of a
-  // fixed-width binary kind, whose length the server's format fixes.
-  const char* Fixed(int col, std::string_view wanted) const {
-    if (PQgetisnull(r_, row_, col)) FailNull(col, wanted);
-    return PQgetvalue(r_, row_, col);
-  }
-  std::string_view Var(int col, std::string_view wanted) const {
-    // NULL has length 0: only an empty cell needs asking.
-    const int length = PQgetlength(r_, row_, col);
-    if (length == 0 && PQgetisnull(r_, row_, col)) FailNull(col, wanted);
-    return {PQgetvalue(r_, row_, col), static_cast<size_t>(length)};
-  }
-  std::string_view Cell(int col, std::string_view wanted) const {
+  // Checks `col` and the current row; true when the cell is NULL.
+  bool Null(int col) const {
     Check(col);
-    return Var(col, wanted);
+    return PQgetisnull(r_, row_, col) != 0;
+  }
+  // The current row's cell `col`, checked and not NULL.
+  std::string_view Var(int col) const {
+    return {PQgetvalue(r_, row_, col), static_cast<size_t>(PQgetlength(r_, row_, col))};
   }
   std::string& Scratch(int col) const {
     if (scratch_.empty()) scratch_.resize(static_cast<size_t>(cols_));
@@ -484,9 +471,6 @@ class PgResult final : public Result::Impl {
     return true;
   }
   // What cell `col` holds, for messages.
-  [[noreturn, gnu::noinline, gnu::cold]] void FailNull(int col, std::string_view wanted) const {
-    ThrowCellError(PQfname(r_, col), col, wanted, "NULL");
-  }
   [[gnu::noinline, gnu::cold]] std::string Found(int col) const {
     const Kind kind = kinds_[col];
     const std::string_view v{PQgetvalue(r_, row_, col),
@@ -497,7 +481,7 @@ class PgResult final : public Result::Impl {
     if (kind == Kind::kBytea) return fmt::format("bytea ({} bytes)", binary_ ? v.size() : 0);
     if (kind == Kind::kText) return fmt::format("text {}", Excerpt(v));
     try {
-      return fmt::format("{} {}", KindName(kind), Excerpt(Text(col)));
+      return fmt::format("{} {}", KindName(kind), Excerpt(*TextOrNull(col)));
     } catch (const Error&) {
       return fmt::format("a malformed {}", KindName(kind));
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,14 @@ namespace {
 
 // Statements kept per connection at most; past it the idle ones are finalized.
 constexpr size_t kMaxCached = 1000;
+
+// One cell: its SQLite type and the payload that type has (text and blobs in `bytes`).
+struct Cell {
+  int type = SQLITE_NULL;
+  std::int64_t i = 0;
+  double d = 0;
+  std::string_view bytes;
+};
 
 class SqliteResult final : public Result::Impl {
  public:
@@ -39,7 +48,6 @@ class SqliteResult final : public Result::Impl {
   ~SqliteResult() override {
     Release();
     if (cached_ != nullptr) --cached_->users;
-    for (sqlite3_value* v : values_) sqlite3_value_free(v);
     if (cached_ == nullptr) sqlite3_finalize(stmt_);
   }
 
@@ -99,59 +107,62 @@ class SqliteResult final : public Result::Impl {
     return name == nullptr ? std::string_view() : std::string_view(name);
   }
   std::int64_t affected() const override { return affected_; }
+  std::int64_t size_hint() const override { return buffered_ ? rows_ : -1; }
 
   bool IsNull(int col) const override {
     Check(col);
-    return sqlite3_value_type(ValueAt(col)) == SQLITE_NULL;
+    if (buffered_) return BufferedCell(col).type == SQLITE_NULL;
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
   }
 
-  std::int64_t Int(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "an integer", &type);
-    switch (type) {
-      case SQLITE_INTEGER: return sqlite3_value_int64(v);
-      case SQLITE_FLOAT: {
+  std::optional<std::int64_t> IntOrNull(int col) const override {
+    const Cell c = Read(col);
+    switch (c.type) {
+      case SQLITE_NULL: return std::nullopt;
+      case SQLITE_INTEGER: return c.i;
+      case SQLITE_FLOAT:
         // A whole number in a REAL cell (a column of REAL affinity stores 5 as 5.0).
-        const double d = sqlite3_value_double(v);
-        if (d == std::trunc(d) && d >= -9.223372036854775808e18 && d < 9.223372036854775808e18) {
-          return static_cast<std::int64_t>(d);
+        if (c.d == std::trunc(c.d) && c.d >= -9.223372036854775808e18 &&
+            c.d < 9.223372036854775808e18) {
+          return static_cast<std::int64_t>(c.d);
         }
         break;
-      }
       default: break;
     }
-    Fail(col, "an integer");
+    Fail(col, "an integer", c);
   }
 
-  double Double(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "a double", &type);
-    if (type == SQLITE_FLOAT || type == SQLITE_INTEGER) return sqlite3_value_double(v);
-    Fail(col, "a double");
+  std::optional<double> DoubleOrNull(int col) const override {
+    const Cell c = Read(col);
+    switch (c.type) {
+      case SQLITE_NULL: return std::nullopt;
+      case SQLITE_FLOAT: return c.d;
+      case SQLITE_INTEGER: return static_cast<double>(c.i);
+      default: Fail(col, "a double", c);
+    }
   }
 
-  bool Bool(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "a boolean", &type);
-    if (type == SQLITE_INTEGER) return sqlite3_value_int64(v) != 0;
-    Fail(col, "a boolean");
+  std::optional<bool> BoolOrNull(int col) const override {
+    const Cell c = Read(col);
+    if (c.type == SQLITE_NULL) return std::nullopt;
+    if (c.type == SQLITE_INTEGER) return c.i != 0;
+    Fail(col, "a boolean", c);
   }
 
-  std::string_view Text(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "text", &type);
-    switch (type) {
-      case SQLITE_TEXT: return TextOf(v);
-      case SQLITE_BLOB: return BlobOf(v);
+  std::optional<std::string_view> TextOrNull(int col) const override {
+    const Cell c = Read(col);
+    switch (c.type) {
+      case SQLITE_NULL: return std::nullopt;
+      case SQLITE_TEXT:
+      case SQLITE_BLOB: return c.bytes;
       case SQLITE_INTEGER: {
-        // Formatted here: sqlite3_value_text would change the cell's type in place.
         std::string& s = Scratch(col);
-        s = std::to_string(sqlite3_value_int64(v));
+        s = std::to_string(c.i);
         return s;
       }
       default: {
         char buf[32];
-        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, sqlite3_value_double(v));
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, c.d);
         std::string& s = Scratch(col);
         s.assign(buf, end);
         return s;
@@ -159,59 +170,62 @@ class SqliteResult final : public Result::Impl {
     }
   }
 
-  Bytes Blob(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "bytes", &type);
-    if (type == SQLITE_BLOB || type == SQLITE_TEXT) {
-      const std::string_view b = type == SQLITE_BLOB ? BlobOf(v) : TextOf(v);
-      return Bytes(b.begin(), b.end());
+  std::optional<Bytes> BlobOrNull(int col) const override {
+    const Cell c = Read(col);
+    if (c.type == SQLITE_NULL) return std::nullopt;
+    if (c.type == SQLITE_BLOB || c.type == SQLITE_TEXT) {
+      return Bytes(c.bytes.begin(), c.bytes.end());
     }
-    Fail(col, "bytes");
+    Fail(col, "bytes", c);
   }
 
-  Time TimeAt(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "a time", &type);
+  std::optional<Time> TimeAtOrNull(int col) const override {
+    const Cell c = Read(col);
     Time out;
-    if (type == SQLITE_TEXT) {
-      if (ParseTime(TextOf(v), &out)) return out;
-    } else if (type == SQLITE_INTEGER) {
+    if (c.type == SQLITE_NULL) return std::nullopt;
+    if (c.type == SQLITE_TEXT) {
+      if (ParseTime(c.bytes, &out)) return out;
+    } else if (c.type == SQLITE_INTEGER) {
       // Unix seconds, as strftime('%s') and unixepoch() give them.
-      const std::int64_t s = sqlite3_value_int64(v);
-      if (s > -9'000'000'000 && s < 9'000'000'000 && FromUnixMicros(s * 1'000'000, &out)) {
+      if (c.i > -9'000'000'000 && c.i < 9'000'000'000 && FromUnixMicros(c.i * 1'000'000, &out)) {
         return out;
       }
     }
-    Fail(col, "a time");
+    Fail(col, "a time", c);
   }
 
-  UUID Uuid(int col) const override {
-    int type;
-    sqlite3_value* v = Cell(col, "a UUID", &type);
+  std::optional<UUID> UuidOrNull(int col) const override {
+    const Cell c = Read(col);
     UUID u;
-    if (type == SQLITE_TEXT && ParseUuid(TextOf(v), &u)) return u;
-    if (type == SQLITE_BLOB) {
-      const std::string_view b = BlobOf(v);
-      if (b.size() == 16) {
-        std::memcpy(u.bytes.data(), b.data(), 16);
-        return u;
-      }
+    if (c.type == SQLITE_NULL) return std::nullopt;
+    if (c.type == SQLITE_TEXT && ParseUuid(c.bytes, &u)) return u;
+    if (c.type == SQLITE_BLOB && c.bytes.size() == 16) {
+      std::memcpy(u.bytes.data(), c.bytes.data(), 16);
+      return u;
     }
-    Fail(col, "a UUID");
+    Fail(col, "a UUID", c);
   }
 
  private:
   enum State { kPending, kRow, kDone };
 
-  // Steps through every row, copying the values.
+  // A buffered cell: its text or blob at [offset, offset + size) of bytes_.
+  struct Stored {
+    int type;
+    std::int64_t i;
+    double d;
+    size_t offset, size;
+  };
+
+  // Steps through every row, copying the cells into cells_ and bytes_.
   void Buffer() {
     buffered_ = true;
     int rc = SQLITE_ROW;
     for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt_)) {
       for (int c = 0; c < cols_; ++c) {
-        sqlite3_value* v = sqlite3_value_dup(sqlite3_column_value(stmt_, c));
-        if (v == nullptr) Throw(SQLITE_NOMEM);
-        values_.push_back(v);
+        const Cell cell = StatementCell(c);
+        cells_.push_back({cell.type, cell.i, cell.d, bytes_.size(), cell.bytes.size()});
+        bytes_.append(cell.bytes);
       }
       ++rows_;
     }
@@ -235,52 +249,55 @@ class SqliteResult final : public Result::Impl {
     if (col < 0 || col >= cols_) ThrowBadColumn(col, cols_);
     if (buffered_ ? (row_ < 0 || row_ >= rows_) : state_ != kRow) ThrowNoRow();
   }
-  // The current row's cell `col`: the statement's own value (read on this connection's thread
-  // only, so that its lack of a mutex does not matter) or a buffered copy.
-  sqlite3_value* ValueAt(int col) const {
-    if (buffered_) {
-      return values_[static_cast<size_t>(row_) * static_cast<size_t>(cols_) +
-                     static_cast<size_t>(col)];
-    }
-    return sqlite3_column_value(stmt_, col);
-  }
-  // The cell `col` and its type; throws for NULL.
-  sqlite3_value* Cell(int col, std::string_view wanted, int* type) const {
+  // The current row's cell `col`, checked: one read of the statement's value (on this
+  // connection's thread only, so that its lack of a mutex does not matter), or the buffered copy.
+  Cell Read(int col) const {
     Check(col);
-    sqlite3_value* v = ValueAt(col);
-    *type = sqlite3_value_type(v);
-    if (*type == SQLITE_NULL) ThrowCellError(column_name(col), col, wanted, "NULL");
-    return v;
+    return buffered_ ? BufferedCell(col) : StatementCell(col);
   }
-  static std::string_view TextOf(sqlite3_value* v) {
-    const unsigned char* p = sqlite3_value_text(v);
-    const int n = sqlite3_value_bytes(v);
-    return p == nullptr ? std::string_view()
-                        : std::string_view(reinterpret_cast<const char*>(p),
-                                           static_cast<size_t>(n));
+  Cell StatementCell(int col) const {
+    sqlite3_value* v = sqlite3_column_value(stmt_, col);
+    Cell c;
+    c.type = sqlite3_value_type(v);
+    switch (c.type) {
+      case SQLITE_INTEGER: c.i = sqlite3_value_int64(v); break;
+      case SQLITE_FLOAT: c.d = sqlite3_value_double(v); break;
+      case SQLITE_TEXT: {
+        // Text first, then its length (in that order: the length is of the form asked for).
+        const unsigned char* p = sqlite3_value_text(v);
+        const int n = sqlite3_value_bytes(v);
+        if (p != nullptr) c.bytes = {reinterpret_cast<const char*>(p), static_cast<size_t>(n)};
+        break;
+      }
+      case SQLITE_BLOB: {
+        const void* p = sqlite3_value_blob(v);
+        const int n = sqlite3_value_bytes(v);
+        if (p != nullptr) c.bytes = {static_cast<const char*>(p), static_cast<size_t>(n)};
+        break;
+      }
+      default: break;
+    }
+    return c;
   }
-  static std::string_view BlobOf(sqlite3_value* v) {
-    const void* p = sqlite3_value_blob(v);
-    const int n = sqlite3_value_bytes(v);
-    return p == nullptr ? std::string_view()
-                        : std::string_view(static_cast<const char*>(p), static_cast<size_t>(n));
+  Cell BufferedCell(int col) const {
+    const Stored& s = cells_[static_cast<size_t>(row_) * static_cast<size_t>(cols_) +
+                             static_cast<size_t>(col)];
+    return {s.type, s.i, s.d, std::string_view(bytes_).substr(s.offset, s.size)};
   }
   std::string& Scratch(int col) const {
     if (scratch_.empty()) scratch_.resize(static_cast<size_t>(cols_));
     return scratch_[static_cast<size_t>(col)];
   }
-  std::string Found(int col) const {
-    sqlite3_value* v = ValueAt(col);
-    switch (sqlite3_value_type(v)) {
-      case SQLITE_INTEGER: return fmt::format("integer {}", sqlite3_value_int64(v));
-      case SQLITE_FLOAT: return fmt::format("real {}", sqlite3_value_double(v));
-      case SQLITE_TEXT: return fmt::format("text {}", Excerpt(TextOf(v)));
-      case SQLITE_BLOB: return fmt::format("a blob of {} bytes", BlobOf(v).size());
-      default: return "NULL";
+  [[noreturn, gnu::cold]] void Fail(int col, std::string_view wanted, const Cell& c) const {
+    std::string found;
+    switch (c.type) {
+      case SQLITE_INTEGER: found = fmt::format("integer {}", c.i); break;
+      case SQLITE_FLOAT: found = fmt::format("real {}", c.d); break;
+      case SQLITE_TEXT: found = fmt::format("text {}", Excerpt(c.bytes)); break;
+      case SQLITE_BLOB: found = fmt::format("a blob of {} bytes", c.bytes.size()); break;
+      default: found = "NULL"; break;
     }
-  }
-  [[noreturn]] void Fail(int col, std::string_view wanted) const {
-    ThrowCellError(column_name(col), col, wanted, Found(col));
+    ThrowCellError(column_name(col), col, wanted, found);
   }
 
   const SqliteConn* conn_;
@@ -295,7 +312,8 @@ class SqliteResult final : public Result::Impl {
   int row_ = -1;  // buffered rows
   int rows_ = 0;
   std::int64_t affected_ = 0;
-  std::vector<sqlite3_value*> values_;
+  std::vector<Stored> cells_;  // buffered rows, row by row
+  std::string bytes_;          // their text and blobs
   mutable std::vector<std::string> scratch_;
 };
 

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "ent/graph/names.hpp"
+#include "strata/ent/runtime.hpp"
 #include "strata/error.hpp"
 
 namespace strata::ent {
@@ -438,7 +439,7 @@ std::string EntitiesHeader(const std::vector<GenEntity>& model, const std::strin
           "// The value named `text`; throws strata::InputError for any other text.\n"
           "{} {}FromString(std::string_view text);\n",
           f.enum_type, f.enum_type);
-      o += fmt::format("void Read(const strata::Result& r, int c, {}& out);\n", f.enum_type);
+      o += fmt::format("bool ReadCell(const strata::Result& r, int c, {}& out);\n", f.enum_type);
       o += fmt::format("strata::Value ToValue({} v);\n", f.enum_type);
       o += fmt::format("strata::ent::Value ToSchema({} v);\n", f.enum_type);
       o += fmt::format(
@@ -976,11 +977,39 @@ std::string PredicateDefs(const GenEntity& g, const GenField& f, bool is_id) {
   return o;
 }
 
+// SQL text as a C++ literal: a raw string where the text allows (it reads as the SQL it is).
+std::string SqlLiteral(const std::string& sql) {
+  if (sql.find(")\"") == std::string::npos && sql.find('\n') == std::string::npos) {
+    return "R\"(" + sql + ")\"";
+  }
+  return Literal(sql);
+}
+
+// Get's statement, Query().Where(ID(id)).Limit(1), on PostgreSQL and on SQLite: rendered now by
+// the run time's RenderSelect, so that Get sends it without building it.
+std::array<std::string, 2> GetStatements(const GenEntity& g) {
+  std::vector<const char*> columns;
+  for (const std::string& c : g.columns) columns.push_back(c.c_str());
+  const rt::TableSpec spec{g.name.c_str(), g.src->schema.c_str(), g.src->table.c_str(),
+                           g.id.column.c_str(), columns, {}, {}};
+  std::array<std::string, 2> out;
+  for (const Dialect d : {Dialect::kPostgres, Dialect::kSqlite}) {
+    rt::QueryState q;
+    q.spec = &spec;
+    q.where.push_back(rt::Compare(spec.id, "=", std::int64_t{0}));
+    q.limit = 1;
+    rt::Sql sql(d);
+    rt::RenderSelect(sql, q);
+    out[d == Dialect::kPostgres ? 0 : 1] = sql.text();
+  }
+  return out;
+}
+
 // Reads the columns of a result row into an entity (`at` from ColumnIndexes).
 std::string ScanFunction(const GenEntity& g) {
   std::string o = fmt::format(
-      "{} Scan{}(const strata::Result& r, const std::vector<int>& at) {{\n  {} v;\n", g.name,
-      g.name, g.name);
+      "void Scan{}(const strata::Result& r, const std::vector<int>& at, {}& v) {{\n", g.name,
+      g.name);
   size_t i = 0;
   if (g.has_id) o += fmt::format("  if (at[{}] >= 0) Read(r, at[{}], v.id);\n", i, i), ++i;
   for (const GenField& f : g.fields) {
@@ -991,7 +1020,7 @@ std::string ScanFunction(const GenEntity& g) {
     o += fmt::format("  if (at[{}] >= 0) Read(r, at[{}], v.foreign_keys.{});\n", i, i, Member(column));
     ++i;
   }
-  o += "  return v;\n}\n\n";
+  o += "}\n\n";
   return o;
 }
 
@@ -1016,9 +1045,11 @@ std::string EnumDefs(const GenEntity& g) {
         "                           \"\\\" is not one of its values ({})\");\n}}\n\n",
         g.name, f.name, Literal(list).substr(1, Literal(list).size() - 2));
     o += fmt::format(
-        "void {}::Read(const strata::Result& r, int c, {}& out) {{\n"
-        "  out = r.IsNull(c) ? {}{{}} : {}FromString(r.Text(c));\n}}\n",
-        g.pkg, f.enum_type, E, f.enum_type);
+        "bool {}::ReadCell(const strata::Result& r, int c, {}& out) {{\n"
+        "  const std::optional<std::string_view> text = r.TextOrNull(c);\n"
+        "  if (text) out = {}FromString(*text);\n"
+        "  return text.has_value();\n}}\n",
+        g.pkg, f.enum_type, f.enum_type);
     o += fmt::format("strata::Value {}::ToValue({} v) {{ return std::string(ToString(v)); }}\n", g.pkg, f.enum_type);
     o += fmt::format("strata::ent::Value {}::ToSchema({} v) {{ return std::string(ToString(v)); }}\n", g.pkg, f.enum_type);
     o += fmt::format(
@@ -1234,12 +1265,12 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
   // Only the headers this file uses, so that its cost does not grow with the graph.
   std::set<std::string> includes = {g.pkg};
   for (const GenEdge& e : g.edges) includes.insert(Find(model, e.target).pkg);
-  o += fmt::format("#include \"{}.hpp\"\n\n#include <map>\n#include <utility>\n\n", g.pkg);
+  o += fmt::format("#include \"{}.hpp\"\n\n#include <utility>\n\n", g.pkg);
   includes.erase(g.pkg);
   if (!includes.empty()) {
     std::string extra;
     for (const std::string& inc : includes) extra += fmt::format("#include \"{}.hpp\"\n", inc);
-    o.insert(o.rfind("\n#include <map>"), "\n" + extra.substr(0, extra.size() - 1));
+    o.insert(o.rfind("\n#include <utility>"), "\n" + extra.substr(0, extra.size() - 1));
   }
   o += fmt::format("namespace {} {{\n\n", ns);
   // The run time's conversions, beside the entity's own enum overloads (found by lookup in the
@@ -1336,7 +1367,7 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
           try {{
             strata::Result r = session.Run(sql);
             if (!r.Next()) strata::ent::rt::ThrowNotFound({2}::Spec(), "the upsert did nothing (DoNothing)");
-            out = Scan{0}(r, strata::ent::rt::ColumnIndexes({2}::Spec(), r));
+            Scan{0}(r, strata::ent::rt::ColumnIndexes({2}::Spec()), out);
           }} catch (const strata::ConstraintError&) {{
             strata::ent::rt::RethrowWithEntity({2}::Spec(), "creating");
           }}
@@ -1393,11 +1424,8 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
       strata::ent::rt::RenderInsert(sql, {2}::Spec(), chunk, conflict_);
       try {{
         strata::Result r = session.Run(sql);
-        std::vector<int> at;
-        while (r.Next()) {{
-          if (at.empty()) at = strata::ent::rt::ColumnIndexes({2}::Spec(), r);
-          out.push_back(Scan{0}(r, at));
-        }}
+        const std::vector<int> at = strata::ent::rt::ColumnIndexes({2}::Spec());
+        while (r.Next()) Scan{0}(r, at, out.emplace_back());
       }} catch (const strata::ConstraintError&) {{
         strata::ent::rt::RethrowWithEntity({2}::Spec(), "creating");
       }}
@@ -1495,7 +1523,7 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
           try {{
             strata::Result r = session.Run(sql);
             if (!r.Next()) strata::ent::rt::ThrowNotFound({2}::Spec(), "id " + strata::ent::rt::Show(*m_.id_));
-            out = Scan{0}(r, strata::ent::rt::ColumnIndexes({2}::Spec(), r));
+            Scan{0}(r, strata::ent::rt::ColumnIndexes({2}::Spec()), out);
           }} catch (const strata::ConstraintError&) {{
             strata::ent::rt::RethrowWithEntity({2}::Spec(), "updating");
           }}
@@ -1589,11 +1617,9 @@ std::vector<{0}> {0}Query::AllIn(strata::ent::rt::Session& session) const {{
   std::vector<{0}> nodes;
   {{
     strata::Result r = session.Run(sql);
-    std::vector<int> at;
-    while (r.Next()) {{
-      if (at.empty()) at = strata::ent::rt::ColumnIndexes({1}::Spec(), r);
-      nodes.push_back(Scan{0}(r, at));
-    }}
+    const std::vector<int> at = strata::ent::rt::ColumnIndexes({1}::Spec(), state_.select);
+    if (r.size_hint() > 0) nodes.reserve(static_cast<size_t>(r.size_hint()));
+    while (r.Next()) Scan{0}(r, at, nodes.emplace_back());
   }}
   LoadEdges(session, nodes);
   return nodes;
@@ -1607,11 +1633,11 @@ std::vector<{0}> {0}Query::LoadFor(strata::ent::rt::Session& session, const stra
   std::vector<{0}> nodes;
   {{
     strata::Result r = session.Run(sql);
-    std::vector<int> at;
+    const std::vector<int> at = strata::ent::rt::ColumnIndexes({1}::Spec(), state_.select, 1);
+    if (r.size_hint() > 0) nodes.reserve(static_cast<size_t>(r.size_hint()));
     while (r.Next()) {{
-      if (at.empty()) at = strata::ent::rt::ColumnIndexes({1}::Spec(), r, 1);
       read_key(r);
-      nodes.push_back(Scan{0}(r, at));
+      Scan{0}(r, at, nodes.emplace_back());
     }}
   }}
   LoadEdges(session, nodes);
@@ -1632,11 +1658,11 @@ std::vector<{0}> {0}Query::LoadFor(strata::ent::rt::Session& session, const stra
     o += fmt::format("    {}Query q(config_);\n    if (*with_{}_) (*with_{}_)(q);\n", e.target, e.member, e.member);
     if (e.kind == "kOwnFk") {
       const std::string key_type = IdType(t);
-      o += fmt::format("    std::map<{}, std::vector<size_t>> parents;\n", key_type);
-      o += "    std::vector<strata::Value> keys;\n";
+      o += fmt::format("    strata::ent::rt::ParentIndex<{}> parents(nodes.size());\n", key_type);
+      o += "    std::vector<strata::Value> keys;\n    keys.reserve(nodes.size());\n";
       o += fmt::format("    for (size_t i = 0; i < nodes.size(); ++i) {{\n      nodes[i].edges.{}_loaded = true;\n", e.member);
       o += fmt::format("      const auto* key = strata::ent::rt::KeyOf(nodes[i].{});\n      if (key == nullptr) continue;\n", e.key_member);
-      o += "      auto& at = parents[*key];\n      if (at.empty()) keys.push_back(ToValue(*key));\n      at.push_back(i);\n    }\n";
+      o += "      if (parents.Add(*key, i)) keys.push_back(ToValue(*key));\n    }\n";
       o += fmt::format("    std::vector<{}> child_keys;\n", key_type);
       o += "    if (!keys.empty()) {\n";
       o += fmt::format("      std::vector<{}> children = q.LoadFor(session, {}::Spec().edges[{}], keys, [&](const strata::Result& r) {{\n"
@@ -1644,30 +1670,34 @@ std::vector<{0}> {0}Query::LoadFor(strata::ent::rt::Session& session, const stra
                        e.target, g.pkg, e.index, key_type);
       o += fmt::format("      for (size_t c = 0; c < children.size(); ++c) {{\n"
                        "        auto shared = std::make_shared<{}>(std::move(children[c]));\n"
-                       "        for (size_t i : parents[child_keys[c]]) nodes[i].edges.{} = shared;\n      }}\n    }}\n",
+                       "        for (size_t i = parents.First(child_keys[c]); i != parents.kNone; i = parents.Next(i)) {{\n"
+                       "          nodes[i].edges.{} = shared;\n        }}\n      }}\n    }}\n",
                        e.target, e.member);
     } else {
-      o += fmt::format("    std::map<{}::ID, std::vector<size_t>> parents;\n", N);
-      o += "    std::vector<strata::Value> keys;\n";
+      o += fmt::format("    strata::ent::rt::ParentIndex<{}::ID> parents(nodes.size());\n", N);
+      o += "    std::vector<strata::Value> keys;\n    keys.reserve(nodes.size());\n";
       o += "    for (size_t i = 0; i < nodes.size(); ++i) {\n";
       if (e.unique) {
         o += fmt::format("      nodes[i].edges.{}_loaded = true;\n", e.member);
       } else {
         o += fmt::format("      nodes[i].edges.{}.emplace();\n", e.member);
       }
-      o += "      auto& at = parents[nodes[i].id];\n      if (at.empty()) keys.push_back(ToValue(nodes[i].id));\n      at.push_back(i);\n    }\n";
+      o += "      if (parents.Add(nodes[i].id, i)) keys.push_back(ToValue(nodes[i].id));\n    }\n";
       o += fmt::format("    std::vector<{}::ID> child_keys;\n", N);
       o += fmt::format("    std::vector<{}> children = q.LoadFor(session, {}::Spec().edges[{}], keys, [&](const strata::Result& r) {{\n"
                        "      {}::ID k{{}};\n      Read(r, 0, k);\n      child_keys.push_back(k);\n    }});\n",
                        e.target, g.pkg, e.index, N);
       o += "    for (size_t c = 0; c < children.size(); ++c) {\n";
-      o += "      const std::vector<size_t>& at = parents[child_keys[c]];\n";
-      o += "      for (size_t k = 0; k < at.size(); ++k) {\n";
       if (e.unique) {
-        o += fmt::format("        nodes[at[k]].edges.{} = std::make_shared<{}>(children[c]);\n", e.member, e.target);
+        o += "      for (size_t i = parents.First(child_keys[c]); i != parents.kNone; i = parents.Next(i)) {\n";
+        o += fmt::format("        nodes[i].edges.{} = std::make_shared<{}>(children[c]);\n", e.member, e.target);
       } else {
-        o += fmt::format("        if (k + 1 == at.size()) {{\n          nodes[at[k]].edges.{0}->push_back(std::move(children[c]));\n"
-                         "        }} else {{\n          nodes[at[k]].edges.{0}->push_back(children[c]);\n        }}\n", e.member);
+        // The last parent row with the key takes the child; the others get copies.
+        o += "      for (size_t i = parents.First(child_keys[c]); i != parents.kNone;) {\n"
+             "        const size_t next = parents.Next(i);\n";
+        o += fmt::format("        if (next == parents.kNone) {{\n          nodes[i].edges.{0}->push_back(std::move(children[c]));\n"
+                         "        }} else {{\n          nodes[i].edges.{0}->push_back(children[c]);\n        }}\n"
+                         "        i = next;\n", e.member);
       }
       o += "      }\n    }\n";
     }
@@ -1714,6 +1744,7 @@ bool {0}Query::Exist() const {{
 )CPP",
                    N, g.pkg);
   if (g.has_id) {
+    const std::array<std::string, 2> get_sql = GetStatements(g);
     o += fmt::format(R"CPP(std::vector<{0}::ID> {0}Query::IDs() const {{
   strata::ent::rt::Session session(*config_);
   strata::ent::rt::Sql sql(session.dialect());
@@ -1746,14 +1777,29 @@ bool {0}Query::Exist() const {{
   return ids.front();
 }}
 
+namespace {{
+
+// Get's statement, Query().Where({1}::ID(id)).Limit(1), on PostgreSQL and on SQLite.
+constexpr const char* kGetSql[] = {{
+    {2},
+    {3},
+}};
+
+}}  // namespace
+
 {0} {0}Client::Get({0}::ID id) const {{
-  std::vector<{0}> all = Query().Where({1}::IDEQ(id)).Limit(1).All();
-  if (all.empty()) strata::ent::rt::ThrowNotFound({1}::Spec(), "id " + strata::ent::rt::Show(id));
-  return std::move(all.front());
+  strata::ent::rt::Session session(*config_);
+  const strata::Value args[] = {{ToValue(id), std::int64_t{{1}}}};
+  strata::Result r =
+      session.Run(kGetSql[session.dialect() == strata::Dialect::kPostgres ? 0 : 1], args);
+  if (!r.Next()) strata::ent::rt::ThrowNotFound({1}::Spec(), "id " + strata::ent::rt::Show(id));
+  {0} out;
+  Scan{0}(r, strata::ent::rt::ColumnIndexes({1}::Spec()), out);
+  return out;
 }}
 
 )CPP",
-                     N, g.pkg);
+                     N, g.pkg, SqlLiteral(get_sql[0]), SqlLiteral(get_sql[1]));
     for (const GenEdge& e : g.edges) {
       o += fmt::format("{2}Query {0}Client::Query{1}(const {0}& v) const {{\n  {2}Query q(config_);\n"
                        "  q.state().where.push_back(strata::ent::rt::NeighboursOf({3}::Spec().edges[{4}], {{ToValue(v.id)}}));\n"

@@ -2,7 +2,9 @@
 // forms the generated client sends (see strata/ent/runtime.hpp).
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
+#include <cstring>
 
 #include "strata/ent/runtime.hpp"
 
@@ -360,11 +362,10 @@ Sql& Sql::JoinTable(const EdgeSpec& edge) {
 Sql& Sql::Arg(strata::Value value, bool sensitive) {
   args_.push_back(std::move(value));
   sensitive_.push_back(sensitive);
-  if (dialect_ == Dialect::kPostgres) {
-    text_ += fmt::format("${}", args_.size());
-  } else {
-    text_ += fmt::format("?{}", args_.size());
-  }
+  char buf[24];
+  buf[0] = dialect_ == Dialect::kPostgres ? '$' : '?';
+  const auto [end, ec] = std::to_chars(buf + 1, buf + sizeof buf, args_.size());
+  text_.append(buf, end);
   return *this;
 }
 
@@ -395,6 +396,14 @@ std::string Sql::Describe() const {
     out += sensitive_[i] ? "xxxxx" : ShowValue(args_[i]);
   }
   return out + "]";
+}
+
+std::string Sql::Describe(std::string_view text, std::span<const strata::Value> args) {
+  Sql sql(Dialect::kSqlite);
+  sql.text_ = text;
+  sql.args_.assign(args.begin(), args.end());
+  sql.sensitive_.assign(args.size(), false);
+  return sql.Describe();
 }
 
 Predicate Compare(const char* column, const char* op, strata::Value value, bool sensitive) {
@@ -457,19 +466,17 @@ void RenderCount(Sql& sql, const QueryState& state) {
   sql.Raw(") AS ").Ident("c");
 }
 
-std::vector<int> ColumnIndexes(const TableSpec& spec, const Result& result, int first) {
+std::vector<int> ColumnIndexes(const TableSpec& spec, std::span<const char* const> selected,
+                               int first) {
   std::vector<int> at(spec.columns.size(), -1);
-  const int n = result.columns();
   for (size_t i = 0; i < spec.columns.size(); ++i) {
-    // Results list the columns in spec order, so the usual position is tried first.
-    const int guess = first + static_cast<int>(i);
-    if (guess < n && result.column_name(guess) == spec.columns[i]) {
-      at[i] = guess;
+    if (selected.empty()) {
+      at[i] = first + static_cast<int>(i);
       continue;
     }
-    for (int c = first; c < n; ++c) {
-      if (result.column_name(c) == spec.columns[i]) {
-        at[i] = c;
+    for (size_t k = 0; k < selected.size(); ++k) {
+      if (std::strcmp(selected[k], spec.columns[i]) == 0) {
+        at[i] = first + static_cast<int>(k);
         break;
       }
     }

@@ -23,6 +23,11 @@ Result Session::Run(const Sql& sql) {
   return conn().Execute(sql.text(), sql.args());
 }
 
+Result Session::Run(std::string_view text, std::span<const strata::Value> args) {
+  if (config_.log) config_.log(Sql::Describe(text, args));
+  return conn().Execute(text, args);
+}
+
 void Session::Atomically(const std::function<void()>& body) {
   if (conn().InTransaction()) {
     body();
