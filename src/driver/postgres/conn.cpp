@@ -264,6 +264,10 @@ namespace {
 // Prepared statements kept per connection at most; past it they are all deallocated at once.
 constexpr size_t kMaxPrepared = 1000;
 
+// Statements with more parameters are not described: libpq refuses a ParameterDescription
+// message longer than 30,000 bytes (4 per parameter).
+constexpr size_t kMaxDescribedParams = 7000;
+
 constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kFloat8Oid = 701,
               kTimestamptzOid = 1184, kUuidOid = 2950;
 
@@ -278,6 +282,48 @@ void PgConn::Forget(std::string_view sql) {
   if (auto it = statements_.find(sql); it != statements_.end()) statements_.erase(it);
   last_ = nullptr;
   last_text_ = {};
+}
+
+void PgConn::LearnShape(Prepared& p, const PGresult* shape) {
+  const int ncols = PQnfields(shape);
+  p.types.clear();
+  p.kinds.clear();
+  std::vector<Oid> unknown;
+  for (int i = 0; i < ncols; ++i) {
+    const Oid type = PQftype(shape, i);
+    p.types.push_back(type);
+    Kind kind = BuiltinKind(type);
+    if (kind == Kind::kOther) {
+      if (auto known = type_kinds_.find(type); known != type_kinds_.end()) {
+        kind = static_cast<Kind>(known->second);
+      } else if (std::find(unknown.begin(), unknown.end(), type) == unknown.end()) {
+        unknown.push_back(type);
+      }
+    }
+    p.kinds.push_back(kind);
+  }
+  if (!unknown.empty()) {
+    // Enums and text-like extension types (citext) send their text in binary format too.
+    std::string list = "{";
+    for (Oid type : unknown) list += (list.size() > 1 ? "," : "") + std::to_string(type);
+    list += "}";
+    for (Oid type : unknown) type_kinds_[type] = static_cast<std::uint8_t>(Kind::kOther);
+    Rows types = Query(
+        "SELECT t.oid::int8, t.typtype = 'e' OR p.proname IN ('textsend', 'varcharsend', "
+        "'bpcharsend', 'citextsend') FROM pg_type t LEFT JOIN pg_proc p ON p.oid = t.typsend "
+        "WHERE t.oid = ANY($1::oid[])",
+        {list});
+    for (const Row& row : types.rows) {
+      if (row.at(0) && row.at(1) && *row.at(1) == "t") {
+        type_kinds_[static_cast<Oid>(std::stoll(*row.at(0)))] =
+            static_cast<std::uint8_t>(Kind::kText);
+      }
+    }
+    for (int i = 0; i < ncols; ++i) {
+      if (p.kinds[i] == Kind::kOther) p.kinds[i] = static_cast<Kind>(type_kinds_.at(p.types[i]));
+    }
+  }
+  p.binary = std::find(p.kinds.begin(), p.kinds.end(), Kind::kOther) == p.kinds.end();
 }
 
 const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
@@ -313,49 +359,16 @@ const std::shared_ptr<const Prepared>& PgConn::Prepare(std::string_view sql) {
           PQprepare(c, prepared->name.c_str(), text.c_str(), static_cast<int>(oids_.size()),
                     oids_.data()),
           sql);
-  ++round_trips_;
-  Result described = Checked(c, PQdescribePrepared(c, prepared->name.c_str()), sql);
-  prepared->nparams = PQnparams(described.get());
-  const int ncols = PQnfields(described.get());
-  std::vector<Oid> unknown;
-  for (int i = 0; i < ncols; ++i) {
-    const Oid type = PQftype(described.get(), i);
-    prepared->types.push_back(type);
-    Kind kind = BuiltinKind(type);
-    if (kind == Kind::kOther) {
-      if (auto known = type_kinds_.find(type); known != type_kinds_.end()) {
-        kind = static_cast<Kind>(known->second);
-      } else if (std::find(unknown.begin(), unknown.end(), type) == unknown.end()) {
-        unknown.push_back(type);
-      }
-    }
-    prepared->kinds.push_back(kind);
+  if (oids_.size() > kMaxDescribedParams) {
+    prepared->nparams = static_cast<int>(oids_.size());
+    prepared->described = false;
+    prepared->binary = false;
+  } else {
+    ++round_trips_;
+    Result described = Checked(c, PQdescribePrepared(c, prepared->name.c_str()), sql);
+    prepared->nparams = PQnparams(described.get());
+    LearnShape(*prepared, described.get());
   }
-  if (!unknown.empty()) {
-    // Enums and text-like extension types (citext) send their text in binary format too.
-    std::string list = "{";
-    for (Oid type : unknown) list += (list.size() > 1 ? "," : "") + std::to_string(type);
-    list += "}";
-    for (Oid type : unknown) type_kinds_[type] = static_cast<std::uint8_t>(Kind::kOther);
-    Rows types = Query(
-        "SELECT t.oid::int8, t.typtype = 'e' OR p.proname IN ('textsend', 'varcharsend', "
-        "'bpcharsend', 'citextsend') FROM pg_type t LEFT JOIN pg_proc p ON p.oid = t.typsend "
-        "WHERE t.oid = ANY($1::oid[])",
-        {list});
-    for (const Row& row : types.rows) {
-      if (row.at(0) && row.at(1) && *row.at(1) == "t") {
-        type_kinds_[static_cast<Oid>(std::stoll(*row.at(0)))] =
-            static_cast<std::uint8_t>(Kind::kText);
-      }
-    }
-    for (int i = 0; i < ncols; ++i) {
-      if (prepared->kinds[i] == Kind::kOther) {
-        prepared->kinds[i] = static_cast<Kind>(type_kinds_.at(prepared->types[i]));
-      }
-    }
-  }
-  prepared->binary = std::find(prepared->kinds.begin(), prepared->kinds.end(), Kind::kOther) ==
-                     prepared->kinds.end();
   ++prepares_;
   if (it == statements_.end()) it = statements_.try_emplace(text).first;
   it->second.push_back(std::move(prepared));
@@ -451,6 +464,21 @@ strata::Result PgConn::Execute(std::string_view sql, std::span<const Value> para
                                    lengths_.data(), formats_.data(), prepared->binary ? 1 : 0);
     const ExecStatusType status = raw != nullptr ? PQresultStatus(raw) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      if (!prepared->described) {
+        // The first execution of a statement too large to describe came back in text format:
+        // its result decodes with the shape it shows, and later executions ask for binary.
+        auto first = std::make_shared<Prepared>(*prepared);
+        LearnShape(*first, raw);
+        auto learnt = std::make_shared<Prepared>(*first);
+        learnt->described = true;
+        first->binary = false;
+        if (auto it = statements_.find(sql); it != statements_.end()) {
+          for (auto& p : it->second) {
+            if (p == prepared) p = learnt;
+          }
+        }
+        prepared = std::move(first);
+      }
       return strata::Result(MakeResult(raw, std::move(prepared)));
     }
     // The server lost the statement (DEALLOCATE, a pooler) or its result columns changed (the

@@ -68,6 +68,9 @@ class PgConn final : public Conn {
   const std::shared_ptr<const Prepared>& Prepare(std::string_view sql);
   // Forgets `sql`'s prepared statements (the server lost them, or their result shape changed).
   void Forget(std::string_view sql);
+  // Fills `p`'s result types and decoders from `shape` (a description or a result), looking up
+  // types not built in once per connection.
+  void LearnShape(Prepared& p, const PGresult* shape);
 
   // Notices are dropped, but a FATAL message arriving while idle (the backend terminated,
   // idle_session_timeout) marks the session doomed before its end of file arrives.

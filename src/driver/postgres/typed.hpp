@@ -46,6 +46,9 @@ struct Prepared {
   std::vector<Oid> types;    // result column types
   std::vector<Kind> kinds;   // their decoders
   bool binary = true;        // results requested in binary format (no kOther column)
+  // False for a statement too large to describe (see PgConn::Prepare): its result shape is
+  // learnt from its first execution, which asks for text format.
+  bool described = true;
 };
 
 // The Result of one execution. Takes ownership of `result` (PGRES_TUPLES_OK or _COMMAND_OK).

@@ -1400,9 +1400,9 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
   strata::ent::rt::Session session(*config_);
   session.Atomically([&] {{
     out.reserve(rows.size());
-    // Rows assigning the same columns go in one INSERT, at most max_args arguments each (libpq
-    // cannot describe a statement of more than about 7,500 parameters).
-    const size_t max_args = session.dialect() == strata::Dialect::kPostgres ? 7000 : 30000;
+    // Rows assigning the same columns go in one INSERT, at most max_args arguments each (the
+    // protocol's 65,535 parameters on PostgreSQL, SQLite's default limit of 32,766).
+    const size_t max_args = session.dialect() == strata::Dialect::kPostgres ? 65535 : 32766;
     size_t begin = 0;
     while (begin < rows.size()) {{
       size_t end = begin + 1;
