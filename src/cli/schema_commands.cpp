@@ -53,7 +53,9 @@ Plan PlanToDesired(Dialect dialect, const schema::Realm& current, const schema::
   const auto changes = migrate::Diff(current, desired, migrate::DiffOptionsFor(dialect));
   if (changes.empty()) return {};
   return migrate::PlanChanges(dialect, changes,
-                              {.unqualified = current.scoped && desired.scoped, .indent = ""});
+                              {.unqualified = current.scoped && desired.scoped,
+                               .indent = "",
+                               .taken_names = migrate::TableNames(current, desired)});
 }
 
 // A script on stdout, its `-- comment` lines dimmed on a terminal.
@@ -146,7 +148,8 @@ void AddSchemaCommands(CLI::App& app, Context& ctx) {
     auto opts = std::make_shared<Opts>();
     CLI::App* cmd = schema->add_subcommand(
         "diff", "Print the statements that turn the --from schema into the --to schema");
-    cmd->add_option("--from", opts->from, "Current state: database URL, file://schema.sql or ent://DIR");
+    cmd->add_option("--from", opts->from,
+                    "Current state: database URL, file://schema.sql or ent://DIR");
     AddDesiredFlags(*cmd, opts->to, opts->dev);
     AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {

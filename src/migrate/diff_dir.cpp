@@ -277,7 +277,8 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
     }
     if (!changes.empty()) {
       const PlanOptions plan_options{.unqualified = current.scoped && desired.scoped,
-                                     .indent = options.indent};
+                                     .indent = options.indent,
+                                     .taken_names = TableNames(current, desired)};
       versions = SplitVersions(dialect, dev.dialect(), current, desired,
                                PlanChanges(dev.dialect(), changes, plan_options), options.name,
                                plan_options);

@@ -9,6 +9,16 @@ namespace strata::migrate {
 
 DiffOptions DiffOptionsFor(Dialect dialect) { return dialect::Get(dialect).diff_options(); }
 
+std::vector<std::string> TableNames(const schema::Realm& a, const schema::Realm& b) {
+  std::vector<std::string> names;
+  for (const schema::Realm* realm : {&a, &b}) {
+    for (const schema::Schema& s : realm->schemas) {
+      for (const schema::Table& t : s.tables) names.push_back(t.name);
+    }
+  }
+  return names;
+}
+
 Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes, const PlanOptions& options) {
   return dialect::Get(dialect).PlanChanges(changes, options);
 }

@@ -53,6 +53,53 @@ bool Mentions(const std::vector<Statement>& statements, std::string_view text) {
                      [&](const Statement& s) { return s.sql.find(text) != std::string::npos; });
 }
 
+TEST(SqlitePlanTest, RebuildCopyAvoidsTheNameOfAnExistingTable) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  // A user table already holds the name a rebuild of t would give its copy.
+  conn->Exec(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);"
+      "CREATE TABLE \"NEW_t\" (keep TEXT);"
+      "CREATE TABLE new_2_t (keep TEXT);"
+      "INSERT INTO t VALUES (1, 'x');"
+      "INSERT INTO \"NEW_t\" VALUES ('mine');");
+  const schema::Realm current = migrate::Inspect(*conn);
+  const schema::Realm desired = InspectSql(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL DEFAULT '');"
+      "CREATE TABLE \"NEW_t\" (keep TEXT);"
+      "CREATE TABLE new_2_t (keep TEXT);");
+  const std::vector<migrate::Change> changes =
+      migrate::Diff(current, desired, dialect::Get(Dialect::kSqlite).diff_options());
+  ASSERT_EQ(changes.size(), 1u) << "only t changes";
+  const migrate::Plan plan = migrate::PlanChanges(
+      Dialect::kSqlite, changes, {.taken_names = migrate::TableNames(current, desired)});
+  EXPECT_TRUE(Mentions(plan.statements, "CREATE TABLE \"new_3_t\""))
+      << ::testing::PrintToString(Sql(plan.statements));
+  EXPECT_FALSE(Mentions(plan.statements, "CREATE TABLE \"new_t\""));
+  migrate::ApplyStatements(*conn, plan.statements);
+  ExpectState(*conn, desired);
+  EXPECT_EQ(One(*conn, "SELECT keep FROM \"NEW_t\""), "mine");
+  EXPECT_EQ(One(*conn, "SELECT a FROM t"), "x");
+}
+
+TEST(SqlitePlanTest, RebuildCopyAvoidsTheNameOfATableTheChangeCreates) {
+  TempDatabase db(Dialect::kSqlite);
+  auto conn = db.Connect();
+  conn->Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT); INSERT INTO t VALUES (1, 'x');");
+  schema::Realm desired;
+  // No taken_names: the planner still sees the tables the changes name.
+  const migrate::Plan plan = PlanTo(*conn,
+                                    "CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT NOT NULL "
+                                    "DEFAULT '');"
+                                    "CREATE TABLE new_t (keep TEXT);",
+                                    &desired);
+  EXPECT_TRUE(Mentions(plan.statements, "CREATE TABLE \"new_2_t\""))
+      << ::testing::PrintToString(Sql(plan.statements));
+  migrate::ApplyStatements(*conn, plan.statements);
+  ExpectState(*conn, desired);
+  EXPECT_EQ(One(*conn, "SELECT a FROM t"), "x");
+}
+
 TEST(SqlitePlanTest, AlterTableWherePossible) {
   TempDatabase db(Dialect::kSqlite);
   auto conn = db.Connect();

@@ -839,7 +839,19 @@ schema::Realm Inspect(driver::postgres::PgConn& conn) {
   // The results of the two leading statements and the trailing one are not sections.
   results.erase(results.begin(), results.begin() + 2);
   results.pop_back();
-  return Assemble(results, !scope.empty());
+  try {
+    return Assemble(results, !scope.empty());
+  } catch (const std::exception& e) {
+    if (dynamic_cast<const Error*>(&e) != nullptr) throw;
+    // A row naming a table, schema or column the other sections lack, or a JSON aggregate that
+    // does not parse: the catalog is not what the inspection queries expect of this server.
+    throw Error(fmt::format(
+        "inspecting {} (PostgreSQL {}.{}): the catalog holds rows strata cannot read ({}). This "
+        "is a bug in strata: please report it with the server version and the output of "
+        "`strata schema inspect`.",
+        conn.url().Redacted(), conn.server_version() / 10000, conn.server_version() % 10000,
+        e.what()));
+  }
 }
 
 }  // namespace strata::dialect::postgres

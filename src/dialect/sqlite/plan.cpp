@@ -17,8 +17,10 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "dialect/sqlite/parse.hpp"
 #include "dialect/sqlite/sqlite.hpp"
@@ -326,6 +328,11 @@ void RequireMain(const std::string& schema, std::string_view verb) {
   }
 }
 
+std::string LowerAscii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 class Planner {
  public:
   explicit Planner(const migrate::PlanOptions& options) : options_(options) {}
@@ -340,16 +347,29 @@ class Planner {
   void CreateTable(const schema::Table& t, const std::string& comment);
   void ModifyTable(const migrate::ModifyTable& m, const std::string& comment);
   void Rebuild(const migrate::ModifyTable& m, const std::string& comment);
+  // "new_<table>", or "new_2_<table>", … when a table has that name (SQLite compares names
+  // without regard to ASCII case).
+  std::string TemporaryName(const std::string& table);
   void WarnNotNullWithoutDefault(const schema::Table& t, const schema::Column& c);
   // A rebuild re-creates `trigger` as it was; warns when it names columns that `to` lost.
   void WarnTriggerUsesDroppedColumns(const schema::Table& from, const schema::Table& to,
                                      const schema::Trigger& trigger);
 
   const migrate::PlanOptions& options_;
+  std::set<std::string> taken_;  // lower-cased table names: the options' and the changes'
   std::vector<Statement> statements_;
   std::vector<std::string> warnings_;
   bool rebuilds_ = false;
 };
+
+std::string Planner::TemporaryName(const std::string& table) {
+  std::string name = "new_" + table;
+  for (int n = 2; taken_.contains(LowerAscii(name)); ++n) {
+    name = fmt::format("new_{}_{}", n, table);
+  }
+  taken_.insert(LowerAscii(name));
+  return name;
+}
 
 void Planner::CreateTable(const schema::Table& t, const std::string& comment) {
   Add(CreateTableSql(t, t.name, options_.indent), comment);
@@ -412,7 +432,7 @@ void Planner::ModifyTable(const migrate::ModifyTable& m, const std::string& comm
 void Planner::Rebuild(const migrate::ModifyTable& m, const std::string& comment) {
   const schema::Table& from = m.from;
   const schema::Table& to = m.to;
-  const std::string temp = "new_" + to.name;
+  const std::string temp = TemporaryName(to.name);
   rebuilds_ = true;
   Add(CreateTableSql(to, temp, options_.indent), comment);
   if (from.primary_key && from.primary_key->autoincrement && to.primary_key &&
@@ -480,6 +500,14 @@ void Planner::WarnTriggerUsesDroppedColumns(const schema::Table& from, const sch
 std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes,
                                      std::vector<std::string>* warnings) {
   std::vector<const migrate::Change*> dropped, modified, added;
+  for (const std::string& name : options_.taken_names) taken_.insert(LowerAscii(name));
+  for (const auto& change : changes) {
+    const schema::Table* named = nullptr;
+    if (const auto* c = std::get_if<migrate::AddTable>(&change)) named = &c->table;
+    if (const auto* c = std::get_if<migrate::DropTable>(&change)) named = &c->table;
+    if (const auto* c = std::get_if<migrate::ModifyTable>(&change)) named = &c->from;
+    if (named != nullptr) taken_.insert(LowerAscii(named->name));
+  }
   for (const auto& change : changes) {
     std::visit(
         Overloaded{
