@@ -9,7 +9,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -434,6 +436,21 @@ class MigrateScenarioRun {
   // version at once and `dbmate rollback` state by state.
   void DbmateRoundTrip() {
     static constexpr std::string_view kPhase = "dbmate";
+    if (std::string found; testing::RunCommand("command -v dbmate", &found) != 0) {
+      // scripts/bootstrap installs dbmate from npm; where the registry cannot be reached it says
+      // so and the phase is reported as not run. CI requires it (STRATA_REQUIRE_DBMATE=1).
+      const char* required = std::getenv("STRATA_REQUIRE_DBMATE");
+      if (required != nullptr && std::string_view(required) == "1") {
+        ADD_FAILURE() << "dbmate is not installed (STRATA_REQUIRE_DBMATE=1): run scripts/bootstrap "
+                         "or npm install -g dbmate@2.36.0";
+      } else {
+        std::cerr << "NOTE: dbmate is not installed: the dbmate phase of scenario "
+                  << ::testing::UnitTest::GetInstance()->current_test_info()->name()
+                  << " was not run (npm install -g dbmate@2.36.0)\n";
+        ::testing::Test::RecordProperty("dbmate", "not installed: phase not run");
+      }
+      return;
+    }
     const fs::path dbmate_dir = tmp_.path() / "dbmate";
     fs::create_directories(dbmate_dir);
     auto dev = dev_.Connect();
