@@ -51,7 +51,7 @@ struct Step {
 // A pending file that an earlier run left half-applied resumes after its applied statements,
 // provided those statements are still the same in the file.
 Step MakeStep(const Ledger& ledger, const Migration& m) {
-  Step step{&m, UpPart(m)};
+  Step step{&m, UpPart(m, ledger.url().dialect)};
   const Revision* r = ledger.Row(m.version);
   if (r == nullptr || r->applied == 0) return step;
   if (r->applied > step.part.size() || !r->applied_hash ||
@@ -86,7 +86,7 @@ std::vector<Revision> BaselineRevisions(const Ledger& ledger, const Dir& dir,
   std::vector<Revision> out;
   for (const Migration& m : dir.migrations()) {
     if (CompareVersions(m.version, b->version) > 0) break;
-    out.push_back(AppliedWithoutRunning(m, "baseline"));
+    out.push_back(AppliedWithoutRunning(m, "baseline", ledger.url().dialect));
   }
   return out;
 }

@@ -57,7 +57,7 @@ std::vector<DownStep> StepsOf(const Ledger& ledger, const Dir& dir, int count) {
     } else if (m->down_file.empty()) {
       problems += fmt::format("\n  - version {} ({}) has no down part", v, m->up_file);
     } else {
-      steps.push_back(DownStep{m, DownPart(*m), after});
+      steps.push_back(DownStep{m, DownPart(*m, ledger.url().dialect), after});
     }
   }
   if (!problems.empty()) {

@@ -14,11 +14,11 @@ std::string VersionOrNone(const std::string& version) {
   return version.empty() ? "none (nothing applied)" : version;
 }
 
-Revision AppliedWithoutRunning(const Migration& m, std::string kind) {
+Revision AppliedWithoutRunning(const Migration& m, std::string kind, Dialect dialect) {
   return Revision{.version = m.version,
                   .description = m.description,
                   .kind = std::move(kind),
-                  .total = UpPart(m).size(),
+                  .total = UpPart(m, dialect).size(),
                   .executed_at = Tracking::Now(),
                   .execution_ms = 0,
                   .hash = HashOf(m.up_sql)};
@@ -113,7 +113,7 @@ void Ledger::Reconcile() {
       if ((!current.empty() && CompareVersions(version, current) <= 0) || Applied(version)) {
         continue;
       }
-      rows_[version] = AppliedWithoutRunning(*m, "adopted");
+      rows_[version] = AppliedWithoutRunning(*m, "adopted", conn_.dialect());
       adopted_.push_back(version);
     }
     if (!adopted_.empty()) {
@@ -179,7 +179,7 @@ std::vector<Problem> Ledger::Problems() const {
       }
       continue;
     }
-    const Part part = UpPart(*m);
+    const Part part = UpPart(*m, conn_.dialect());
     const std::string kept =
         r.applied > 0
             ? fmt::format("{} of {} ran outside a transaction and stay{} applied",

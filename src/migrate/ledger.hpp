@@ -29,7 +29,7 @@ std::string VersionOrNone(const std::string& version);
 
 // The revision of `m` recorded as applied without running it: `kind` is "baseline", "adopted" or
 // "set" (see Revision).
-Revision AppliedWithoutRunning(const Migration& m, std::string kind);
+Revision AppliedWithoutRunning(const Migration& m, std::string kind, Dialect dialect);
 
 // The number golang-migrate's schema_migrations records for `version`; nullopt when the directory
 // is of another format (no such table) or for "nothing applied" (empty).

@@ -50,8 +50,12 @@ std::string Part::FailureAt(const std::filesystem::path& dir, int index, std::st
                      e.sqlstate.empty() ? "" : fmt::format(" ({})", e.sqlstate), Shown(st.text));
 }
 
-Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx) {
-  Part part{std::move(file), first_line, driver::SplitStatements(sql), no_tx};
+Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx, Dialect dialect) {
+  Part part{
+      std::move(file), first_line,
+      driver::SplitStatements(sql, dialect == Dialect::kPostgres ? driver::SplitDialect::kPostgres
+                                                                 : driver::SplitDialect::kSqlite),
+      no_tx};
   const bool controls_transactions =
       std::any_of(part.statements.begin(), part.statements.end(),
                   [](const auto& s) { return IsTransactionControl(s.text); });
@@ -62,10 +66,12 @@ Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx
   return part;
 }
 
-Part UpPart(const Migration& m) { return MakePart(m.up_file, m.up_line, m.up_sql, m.no_tx); }
+Part UpPart(const Migration& m, Dialect dialect) {
+  return MakePart(m.up_file, m.up_line, m.up_sql, m.no_tx, dialect);
+}
 
-Part DownPart(const Migration& m) {
-  return MakePart(m.down_file, m.down_line, m.down_sql, m.down_no_tx);
+Part DownPart(const Migration& m, Dialect dialect) {
+  return MakePart(m.down_file, m.down_line, m.down_sql, m.down_no_tx, dialect);
 }
 
 std::string HashOf(std::string_view text) {

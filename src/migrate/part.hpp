@@ -57,11 +57,11 @@ struct Part {
                         const SqlError& e) const;
 };
 
-// A part split and classified: it runs outside a transaction when `no_tx` (the file says so) or
-// when it manages its own transactions (IsTransactionControl).
-Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx);
-Part UpPart(const Migration& m);
-Part DownPart(const Migration& m);
+// A part split (by `dialect`'s quoting rules) and classified: it runs outside a transaction when
+// `no_tx` (the file says so) or when it manages its own transactions (IsTransactionControl).
+Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx, Dialect dialect);
+Part UpPart(const Migration& m, Dialect dialect);
+Part DownPart(const Migration& m, Dialect dialect);
 
 // Lines from the start of `statement` to its `position`-th character (1-based, in characters as
 // PostgreSQL counts them; 0 for none), so an error can point at the line inside a multi-line

@@ -107,7 +107,7 @@ SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version,
     const bool should_apply = !none && CompareVersions(f.version, target) <= 0;
     const bool is_applied = it != rows.end() && it->second->finished();
     if (should_apply && !is_applied) {
-      sql += tracking.Upsert(AppliedWithoutRunning(f, "set"));
+      sql += tracking.Upsert(AppliedWithoutRunning(f, "set", conn.dialect()));
       result.marked_applied.push_back(f.version);
     } else if (!should_apply && it != rows.end()) {
       sql += tracking.Delete(it->second->version);

@@ -77,7 +77,9 @@ class ToolTransaction {
 }  // namespace
 
 void RunAsTool(Conn& conn, DirFormat format, const ToolPart& part, bool nested) {
-  const std::vector<driver::ScriptStatement> statements = driver::SplitStatements(part.sql);
+  const std::vector<driver::ScriptStatement> statements = driver::SplitStatements(
+      part.sql, conn.dialect() == Dialect::kPostgres ? driver::SplitDialect::kPostgres
+                                                     : driver::SplitDialect::kSqlite);
   // golang-migrate skips a file that holds nothing; the others send nothing either.
   if (statements.empty()) return;
   const Dialect dialect = conn.dialect();

@@ -669,6 +669,23 @@ TEST_P(ExecutorApplyTest, DownFailingAtCommitNamesTheDownFile) {
   EXPECT_EQ(Value("SELECT count(*) FROM parent"), "2");
 }
 
+TEST_P(ExecutorApplyTest, FilesAreSplitByTheirDialectsQuotingRules) {
+  // On PostgreSQL `[` is a subscript, not a quote: taking it for one (SQLite's rule) made the
+  // string ']' close it and the next quote swallow the rest of the file into one statement.
+  // On SQLite, [a;b] and `c;d` are names.
+  const std::string up = GetParam() == Dialect::kPostgres ? "CREATE TABLE log (v text[]);\n"
+                                                            "INSERT INTO log VALUES (ARRAY[']']);\n"
+                                                            "INSERT INTO log VALUES (ARRAY['x']);\n"
+                                                          : "CREATE TABLE [log;1] (v text);\n"
+                                                            "INSERT INTO [log;1] VALUES (']');\n"
+                                                            "INSERT INTO `log;1` VALUES ('x');\n";
+  const migrate::Dir dir = Write({{"1_quotes.up.sql", up}});
+  const migrate::ApplyResult result = migrate::Apply(*conn_, dir);
+  ASSERT_EQ(result.files.size(), 1u);
+  EXPECT_EQ(result.files[0].statements, 3);
+  EXPECT_EQ(Revisions(), fmt::format("1:applied:3/3:{0}:{0} ", T(GetParam())));
+}
+
 std::string DialectParamName(const ::testing::TestParamInfo<Dialect>& info) {
   return std::string(DialectName(info.param));
 }
