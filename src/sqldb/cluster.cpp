@@ -679,7 +679,13 @@ void PrepareStateDir(const fs::path& state_dir) {
   if (fs::is_directory(state_dir, ec)) return;
   MakeDir(state_dir, fs::perms(0755));
   // Nothing under .strata belongs in version control (it holds a password).
-  migrate::WriteFileAtomically(state_dir / ".gitignore", "*\n");
+  try {
+    migrate::WriteFileAtomically(state_dir / ".gitignore", "*\n");
+  } catch (const Error&) {
+    // Another process preparing the same folder at the same moment (two `db up` at once) moved
+    // the shared temporary file into place first.
+    if (!fs::exists(state_dir / ".gitignore", ec)) throw;
+  }
 }
 
 // Absolute, since initdb and pg_ctl run in the cluster's folder.
