@@ -17,7 +17,6 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cctype>
 #include <functional>
 #include <map>
 #include <set>
@@ -32,6 +31,7 @@ namespace strata::dialect::sqlite {
 using driver::sqlite::EqualFold;
 using driver::sqlite::IsKeyword;
 using driver::sqlite::IsPunct;
+using driver::sqlite::Lower;
 using driver::sqlite::Token;
 using driver::sqlite::Tokenize;
 using driver::sqlite::TokenKind;
@@ -328,11 +328,6 @@ void RequireMain(const std::string& schema, std::string_view verb) {
   }
 }
 
-std::string LowerAscii(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class Planner {
  public:
   explicit Planner(const migrate::PlanOptions& options) : options_(options) {}
@@ -364,10 +359,10 @@ class Planner {
 
 std::string Planner::TemporaryName(const std::string& table) {
   std::string name = "new_" + table;
-  for (int n = 2; taken_.contains(LowerAscii(name)); ++n) {
+  for (int n = 2; taken_.contains(Lower(name)); ++n) {
     name = fmt::format("new_{}_{}", n, table);
   }
-  taken_.insert(LowerAscii(name));
+  taken_.insert(Lower(name));
   return name;
 }
 
@@ -500,13 +495,13 @@ void Planner::WarnTriggerUsesDroppedColumns(const schema::Table& from, const sch
 std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes,
                                      std::vector<std::string>* warnings) {
   std::vector<const migrate::Change*> dropped, modified, added;
-  for (const std::string& name : options_.taken_names) taken_.insert(LowerAscii(name));
+  for (const std::string& name : options_.taken_names) taken_.insert(Lower(name));
   for (const auto& change : changes) {
     const schema::Table* named = nullptr;
     if (const auto* c = std::get_if<migrate::AddTable>(&change)) named = &c->table;
     if (const auto* c = std::get_if<migrate::DropTable>(&change)) named = &c->table;
     if (const auto* c = std::get_if<migrate::ModifyTable>(&change)) named = &c->from;
-    if (named != nullptr) taken_.insert(LowerAscii(named->name));
+    if (named != nullptr) taken_.insert(Lower(named->name));
   }
   for (const auto& change : changes) {
     std::visit(
