@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "strata/driver.hpp"
+
 namespace strata::driver {
 
 struct ScriptStatement {
@@ -21,6 +23,11 @@ struct ScriptStatement {
 // PostgreSQL does not (there `[` is an array subscript, as in ARRAY[']']). kAny, for scripts whose
 // dialect is not known yet, follows SQLite's rules.
 enum class SplitDialect { kAny, kPostgres, kSqlite };
+
+// The rules of scripts that run on `dialect`.
+inline SplitDialect SplitDialectOf(Dialect dialect) {
+  return dialect == Dialect::kPostgres ? SplitDialect::kPostgres : SplitDialect::kSqlite;
+}
 
 // Statements holding nothing but comments and whitespace are left out. `$` inside a word is part
 // of it (PostgreSQL identifiers may hold `$` after their first character: a$b$c is one name, not a

@@ -51,11 +51,8 @@ std::string Part::FailureAt(const std::filesystem::path& dir, int index, std::st
 }
 
 Part MakePart(std::string file, int first_line, std::string_view sql, bool no_tx, Dialect dialect) {
-  Part part{
-      std::move(file), first_line,
-      driver::SplitStatements(sql, dialect == Dialect::kPostgres ? driver::SplitDialect::kPostgres
-                                                                 : driver::SplitDialect::kSqlite),
-      no_tx};
+  Part part{std::move(file), first_line,
+            driver::SplitStatements(sql, driver::SplitDialectOf(dialect)), no_tx};
   const bool controls_transactions =
       std::any_of(part.statements.begin(), part.statements.end(),
                   [](const auto& s) { return IsTransactionControl(s.text); });

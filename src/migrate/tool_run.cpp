@@ -77,9 +77,8 @@ class ToolTransaction {
 }  // namespace
 
 void RunAsTool(Conn& conn, DirFormat format, const ToolPart& part, bool nested) {
-  const std::vector<driver::ScriptStatement> statements = driver::SplitStatements(
-      part.sql, conn.dialect() == Dialect::kPostgres ? driver::SplitDialect::kPostgres
-                                                     : driver::SplitDialect::kSqlite);
+  const std::vector<driver::ScriptStatement> statements =
+      driver::SplitStatements(part.sql, driver::SplitDialectOf(conn.dialect()));
   // golang-migrate skips a file that holds nothing; the others send nothing either.
   if (statements.empty()) return;
   const Dialect dialect = conn.dialect();
