@@ -214,8 +214,10 @@ void Applier::RunFile(const Step& step) {
   const auto finish = [&] {
     Advance(m.version);
     finished = true;
-    return tracking_.Finish(m.version, part.size(), static_cast<std::int64_t>(MsSince(start))) +
-           tracking_.SetGolang(GolangNumber(tracking_, current_), false);
+    const auto ms = static_cast<std::int64_t>(MsSince(start));
+    return tracking_.Finish(m.version, part.size(), ms) +
+           tracking_.SetGolang(GolangNumber(tracking_, current_), false) +
+           tracking_.ToolApplied(m, ms);
   };
   ApplyHooks hooks{.before_commit = [&](size_t, size_t) { conn_.Exec(finish()); }};
   Sha256 prefix;  // of the statements applied outside a transaction, for ExecTracked
@@ -302,14 +304,15 @@ void Applier::RunAll(const std::vector<Step>& steps) {
       }
       index = -1;
       Advance(m.version);
-      conn_.Exec(
-          tracking_.Upsert(Revision{.version = m.version,
-                                    .description = m.description,
-                                    .applied = step.part.size(),
-                                    .total = step.part.size(),
-                                    .executed_at = executed_at,
-                                    .execution_ms = static_cast<std::int64_t>(MsSince(start)),
-                                    .hash = HashOf(m.up_sql)}));
+      const auto ms = static_cast<std::int64_t>(MsSince(start));
+      conn_.Exec(tracking_.Upsert(Revision{.version = m.version,
+                                           .description = m.description,
+                                           .applied = step.part.size(),
+                                           .total = step.part.size(),
+                                           .executed_at = executed_at,
+                                           .execution_ms = ms,
+                                           .hash = HashOf(m.up_sql)}) +
+                 tracking_.ToolApplied(m, ms));
       done.emplace_back(failing_step, MsSince(start));
     }
     conn_.Exec(tracking_.SetGolang(GolangNumber(tracking_, current_), false));
@@ -455,7 +458,9 @@ ApplyResult Apply(Conn& conn, const Dir& dir, const ApplyOptions& options) {
   Tracking& tracking = ledger.tracking();
   tracking.EnsureTables();
   std::string setup = ledger.ReconcileSql();
-  for (const Revision& r : baseline) setup += tracking.Upsert(r);
+  for (const Revision& r : baseline) {
+    setup += tracking.Upsert(r) + tracking.ToolApplied(*ledger.File(r.version), 0);
+  }
   if (!baseline.empty()) {
     setup += tracking.SetGolang(GolangNumber(tracking, baseline.back().version), false);
   }

@@ -104,7 +104,8 @@ void Revert(Conn& conn, Tracking& tracking, const Dir& dir, const DownStep& step
   const bool alone = grouping == Part::Grouping::kAlone;
   // golang-migrate writes no version for "nothing applied" but -1 (its NilVersion) while dirty.
   const std::optional<std::int64_t> after_number = GolangNumber(tracking, step.after);
-  const std::string finish = tracking.Delete(m.version) + tracking.SetGolang(after_number, false);
+  const std::string finish = tracking.Delete(m.version) + tracking.SetGolang(after_number, false) +
+                             tracking.ToolReverted(m.version);
   if (alone) {
     if (std::string dirty = tracking.SetGolang(after_number.value_or(-1), true); !dirty.empty()) {
       Tracking::ExecAtomic(conn, dirty);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <set>
 
 #include "migrate/part.hpp"
 #include "strata/error.hpp"
@@ -59,11 +60,98 @@ std::string Ledger::Describe(const std::string& version) const {
                       : fmt::format("version {}", version);
 }
 
+void Ledger::Reconcile() {
+  if (tracking_.golang_migrate()) {
+    ReconcileGolang();
+  } else if (const ToolTable* tool = tracking_.tool()) {
+    ReconcileTool(*tool);
+  }
+}
+
+const Migration* Ledger::FileRecorded(const ToolTable& tool, const std::string& recorded) const {
+  for (const auto& [version, m] : files_) {
+    if (tool.Matches(recorded, version)) return m;
+  }
+  return nullptr;
+}
+
+// dbmate, goose and flyway record every applied version. strata writes their table in step with
+// its own revisions, so a version only one side records was applied by the tool since (taken
+// over) or reverted by it (pending again).
+void Ledger::ReconcileTool(const ToolTable& tool) {
+  if (!tool.exists()) {
+    // The tool never ran here: strata creates its table holding what strata applied.
+    for (const auto& [version, r] : rows_) {
+      if (r.finished() && File(version) != nullptr) backfill_.push_back(version);
+    }
+    if (!backfill_.empty()) {
+      notes_.push_back(
+          fmt::format("{}'s table {} does not exist yet: strata creates it, recording "
+                      "the {} strata applied",
+                      tool.tool(), tool.name(), Plural(backfill_.size(), "version")));
+    }
+    return;
+  }
+  if (!tool.failed().empty()) {
+    std::string list;
+    for (const std::string& v : tool.failed()) list += (list.empty() ? "" : ", ") + v;
+    foreign_dirty_ = fmt::format(
+        "{} ({}) records version {} as failed (success = false): a {} run stopped in the middle "
+        "of it, so the database may hold part of it. Check the database against that file and "
+        "complete or undo it by hand, then record the version the database is at with `strata "
+        "migrate set VERSION` ({}: `{} repair`)",
+        tool.name(), tool.tool(), list, tool.tool(), tool.tool(), tool.tool());
+  }
+  const auto records = [&](const std::string& version) {
+    const auto matches = [&](const std::string& r) { return tool.Matches(r, version); };
+    return std::any_of(tool.applied().begin(), tool.applied().end(), matches) ||
+           std::any_of(tool.failed().begin(), tool.failed().end(), matches) ||
+           (tool.baseline() && CompareVersions(version, *tool.baseline()) <= 0);
+  };
+  for (const std::string& v : tool.applied()) {
+    if (FileRecorded(tool, v) == nullptr) tool_missing_.push_back(v);
+  }
+  for (const auto& [version, m] : files_) {
+    if (!records(version) || Applied(version)) continue;
+    const bool failed = std::any_of(tool.failed().begin(), tool.failed().end(),
+                                    [&](const std::string& r) { return tool.Matches(r, version); });
+    if (failed) continue;
+    rows_[version] = AppliedWithoutRunning(*m, "adopted", conn_.dialect());
+    adopted_.push_back(version);
+  }
+  for (auto it = rows_.begin(); it != rows_.end();) {
+    if (it->second.finished() && !records(it->first)) {
+      reverted_.push_back(it->first);
+      it = rows_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  const auto list = [](const std::vector<std::string>& versions) {
+    std::string out;
+    for (const std::string& v : versions) out += (out.empty() ? "" : ", ") + v;
+    return out;
+  };
+  if (!adopted_.empty()) {
+    notes_.push_back(fmt::format(
+        "{} ({}) records {} that strata had not applied ({}): they are "
+        "taken as applied by {}",
+        tool.name(), tool.tool(), Plural(adopted_.size(), "version"), list(adopted_), tool.tool()));
+  }
+  if (!reverted_.empty()) {
+    notes_.push_back(
+        fmt::format("{} ({}) does not record {} that strata applied ({}): they were "
+                    "reverted by {} and are pending again",
+                    tool.name(), tool.tool(), Plural(reverted_.size(), "version"), list(reverted_),
+                    tool.tool()));
+  }
+}
+
 // golang-migrate keeps schema_migrations as "every version up to V is applied". strata writes it
 // in step with its own revisions, so a difference means another tool ran since: versions up to a
 // higher V were applied by it (taken over), versions above a lower V were reverted by it.
-void Ledger::Reconcile() {
-  if (!tracking_.golang_migrate() || !tracking_.has_golang_table()) return;
+void Ledger::ReconcileGolang() {
+  if (!tracking_.has_golang_table()) return;
   const auto& golang = tracking_.golang();
   if (tracking_.golang_rows() > 1) {
     foreign_dirty_ = fmt::format(
@@ -141,23 +229,33 @@ void Ledger::Reconcile() {
 std::vector<Problem> Ledger::Problems() const {
   std::vector<Problem> out;
   using Kind = Problem::Kind;
+  const ToolTable* tool = tracking_.tool();
   if (!foreign_dirty_.empty()) {
     out.push_back({Kind::kForeignDirty,
-                   tracking_.golang() ? std::to_string(tracking_.golang()->version) : "",
+                   tracking_.golang() ? std::to_string(tracking_.golang()->version)
+                   : tool != nullptr && !tool->failed().empty() ? tool->failed().front()
+                                                                : "",
                    foreign_dirty_});
   }
   auto missing = [&](const std::string& version, std::string_view what) {
+    const std::string stops =
+        tracking_.golang_migrate()
+            ? fmt::format(". golang-migrate stops here with \"no migration found for version {}\":",
+                          version)
+            : std::string(":");
     out.push_back(
         {Kind::kMissingFile, version,
-         fmt::format("{} {}, but {} has no file for it. golang-migrate stops here with \"no "
-                     "migration found for version {}\": the file was deleted or renamed, the "
+         fmt::format("{} {}, but {} has no file for it{} the file was deleted or renamed, the "
                      "wrong --dir was given, or the tracking table was edited by hand. Restore "
                      "the file, or record the version the database is really at with `strata "
                      "migrate set VERSION`",
-                     Describe(version), what, dir_.path().string(), version)});
+                     Describe(version), what, dir_.path().string(), stops)});
   };
   if (!golang_missing_.empty()) {
     missing(golang_missing_, "is recorded as applied in " + tracking_.golang_table_name());
+  }
+  for (const std::string& v : tool_missing_) {
+    if (Row(v) == nullptr) missing(v, "is recorded as applied in " + tool->name());
   }
   const std::string current = Current();
   for (const auto& [version, row] : rows_) {

@@ -40,11 +40,12 @@ std::optional<std::int64_t> GolangNumber(const Tracking& tracking, const std::st
 std::string TryRecord(Conn& conn, const std::string& sql);
 
 // The migration state of a database against a directory: the tracking tables, reconciled with
-// what golang-migrate may have done to schema_migrations since strata last wrote it.
+// what the format's tool (golang-migrate, dbmate, goose, flyway) may have done to its own table
+// since strata last wrote it.
 class Ledger {
  public:
   Ledger(Conn& conn, const Dir& dir)
-      : conn_(conn), dir_(dir), tracking_(conn, dir.format() == DirFormat::kGolangMigrate) {
+      : conn_(conn), dir_(dir), tracking_(conn, dir.format(), dir.path()) {
     for (const Migration& m : dir.migrations()) files_.emplace(m.version, &m);
     tracking_.Load();
     for (const Revision& r : tracking_.revisions()) rows_.emplace(r.version, r);
@@ -55,8 +56,13 @@ class Ledger {
   const Url& url() const { return conn_.url(); }
   const std::vector<std::string>& notes() const { return notes_; }
 
-  // Any trace of an earlier run: a revision, or a schema_migrations row.
-  bool HasHistory() const { return !tracking_.revisions().empty() || tracking_.golang_rows() > 0; }
+  // Any trace of an earlier run: a revision, or a row in the tool's table.
+  bool HasHistory() const {
+    const ToolTable* tool = tracking_.tool();
+    return !tracking_.revisions().empty() || tracking_.golang_rows() > 0 ||
+           (tool != nullptr &&
+            (!tool->applied().empty() || !tool->failed().empty() || tool->baseline().has_value()));
+  }
 
   const Migration* File(const std::string& version) const {
     auto it = files_.find(version);
@@ -99,11 +105,13 @@ class Ledger {
     return out;
   }
 
-  // SQL that records the reconciliation (versions taken over from, or reverted by, golang-migrate).
+  // SQL that records the reconciliation (versions taken over from, or reverted by, the tool; the
+  // versions strata applied written into a tool's table strata is creating now).
   std::string ReconcileSql() const {
     std::string sql;
     for (const std::string& v : adopted_) sql += tracking_.Upsert(rows_.at(v));
     for (const std::string& v : reverted_) sql += tracking_.Delete(v);
+    for (const std::string& v : backfill_) sql += tracking_.ToolApplied(*File(v), 0);
     return sql;
   }
 
@@ -114,6 +122,10 @@ class Ledger {
 
  private:
   void Reconcile();
+  void ReconcileGolang();
+  void ReconcileTool(const ToolTable& tool);
+  // The directory's version the tool's `recorded` version names, or nullptr.
+  const Migration* FileRecorded(const ToolTable& tool, const std::string& recorded) const;
   // A version with no file stops a run when something of it is in the database.
   bool MissingBlocks(const std::string& version) const {
     const Revision* r = Row(version);
@@ -127,10 +139,11 @@ class Ledger {
   Tracking tracking_;
   std::map<std::string, const Migration*, VersionLess> files_;
   std::map<std::string, Revision, VersionLess> rows_;
-  std::vector<std::string> adopted_, reverted_;
+  std::vector<std::string> adopted_, reverted_, backfill_;
   std::vector<std::string> notes_;
-  std::string foreign_dirty_;   // why schema_migrations needs a human, when it does
-  std::string golang_missing_;  // schema_migrations' version when the directory lacks it
+  std::string foreign_dirty_;              // why the tool's table needs a human, when it does
+  std::string golang_missing_;             // schema_migrations' version when the directory lacks it
+  std::vector<std::string> tool_missing_;  // versions the tool's table records without a file
 };
 
 }  // namespace strata::migrate

@@ -54,8 +54,17 @@ std::string GolangTableName(const Url& url) {
   return it->second;
 }
 
+std::string MigrationsTableParam(const Url& url) {
+  return url.params.count(std::string(kMigrationsTableParam)) ? GolangTableName(url) : "";
+}
+
 bool IsTrackingTable(const schema::Table& table, std::string_view golang_table) {
   if (table.name == kRevisionsTable || table.name == kLockTable) return true;
+  if (table.name != golang_table && table.name != ToolTable::DefaultName(DirFormat::kGoose) &&
+      table.name != ToolTable::DefaultName(DirFormat::kFlyway)) {
+    return false;
+  }
+  if (ToolTable::HasToolLayout(table)) return true;
   if (table.name != golang_table || table.columns.size() != 2) return false;
   // The types golang-migrate's postgres and sqlite3 drivers declare (SQLite keeps them as
   // written, in any case).
@@ -82,8 +91,12 @@ std::int64_t GolangVersionNumber(std::string_view version) {
   return n;
 }
 
-Tracking::Tracking(Conn& conn, bool golang_migrate)
-    : conn_(conn), golang_migrate_(golang_migrate), golang_name_(GolangTableName(conn.url())) {}
+Tracking::Tracking(Conn& conn, DirFormat format, std::filesystem::path dir)
+    : conn_(conn),
+      format_(format),
+      dir_(std::move(dir)),
+      golang_migrate_(format == DirFormat::kGolangMigrate),
+      golang_name_(GolangTableName(conn.url())) {}
 
 void Tracking::Load() {
   std::vector<std::string> present;
@@ -158,10 +171,24 @@ void Tracking::Load() {
     });
   }
 
+  tool_ = ToolTable::For(format_, conn_, MigrationsTableParam(conn_.url()), schema_, dir_);
+  if (tool_) tool_->Load();
+
   golang_.reset();
   golang_rows_ = 0;
   if (golang_migrate_ && has_golang_) {
-    const Rows rows = conn_.Query("SELECT version, dirty FROM " + golang_table_);
+    Rows rows;
+    try {
+      rows = conn_.Query("SELECT version, dirty FROM " + golang_table_);
+    } catch (const SqlError& e) {
+      throw InputError(fmt::format(
+          "{}: the table {} is not golang-migrate's tracking table (version bigint, dirty "
+          "boolean): {}. It is a table of yours or another tool's (dbmate's table has the same "
+          "name and one column, version varchar: use --dir-format dbmate for a dbmate "
+          "directory), and strata leaves it alone; point strata and golang-migrate at another "
+          "table with the URL parameter x-migrations-table=NAME",
+          conn_.url().Redacted(), golang_name_, e.server_message));
+    }
     golang_rows_ = static_cast<int>(rows.rows.size());
     if (!rows.rows.empty()) {
       golang_ = GolangVersion{ToNumber(Cell(rows.rows[0], 0), golang_table_, "version"),
@@ -193,10 +220,13 @@ void Tracking::EnsureTables() {
                     "CREATE UNIQUE INDEX IF NOT EXISTS version_unique ON {0} (version);\n",
                     golang_table_);
   }
+  const bool create_tool = tool_ && !tool_->exists();
+  if (create_tool) sql += tool_->Create();
   if (sql.empty()) return;
   ExecAtomic(conn_, sql);
   has_revisions_ = true;
   has_golang_ = has_golang_ || golang_migrate_;
+  if (create_tool) tool_->Load();
 }
 
 std::string Tracking::Literal(const std::optional<std::string>& value) const {
@@ -270,6 +300,14 @@ std::string Tracking::SetGolang(const std::optional<std::int64_t>& version, bool
                        *version, pg ? (dirty ? "true" : "false") : (dirty ? "1" : "0"));
   }
   return sql;
+}
+
+std::string Tracking::ToolApplied(const Migration& m, std::int64_t execution_ms) const {
+  return tool_ ? tool_->Insert(m, execution_ms) : std::string();
+}
+
+std::string Tracking::ToolReverted(std::string_view version) const {
+  return tool_ ? tool_->Delete(version) : std::string();
 }
 
 std::string Tracking::Atomic(const std::string& sql) { return "BEGIN;\n" + sql + "COMMIT;"; }

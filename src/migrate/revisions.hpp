@@ -1,16 +1,21 @@
 // The tracking tables, in the connection's current schema: strata_schema_revisions (one row per
-// version, every directory format) and, for golang-migrate directories, golang-migrate's own
-// schema_migrations (one row: the current version and a dirty flag), kept exactly as
-// golang-migrate keeps it so either tool can take over from the other.
+// version, every directory format) and the table of the format's own tool, kept exactly as that
+// tool keeps it so either can take over from the other: for golang-migrate directories
+// schema_migrations (one row: the current version and a dirty flag, kept here), for dbmate, goose
+// and flyway their one-row-per-version tables (ToolTable, tool_table.hpp).
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "migrate/tool_table.hpp"
 #include "strata/driver.hpp"
+#include "strata/migrate/dir.hpp"
 #include "strata/schema.hpp"
 
 namespace strata::migrate {
@@ -24,18 +29,22 @@ inline constexpr std::string_view kMigrationsTableParam = "x-migrations-table";
 // The name of golang-migrate's table for the database of `url`: its x-migrations-table parameter,
 // or schema_migrations. Throws InputError for an empty name.
 std::string GolangTableName(const Url& url);
+// The x-migrations-table parameter of `url` (naming dbmate's, goose's or flyway's table as well),
+// or "" for the tool's default name. Throws InputError for an empty name.
+std::string MigrationsTableParam(const Url& url);
 // The table of LockStrategy::kTable.
 inline constexpr std::string_view kLockTable = "strata_schema_lock";
 
-// Whether `table` is a tracking table: strata_schema_revisions, strata_schema_lock, or
-// golang-migrate's table (`golang_table`, see GolangTableName) with exactly golang-migrate's
-// columns (version bigint, dirty boolean; a user's table of that name with other columns is not).
-// migrate::Inspect leaves them out: they are not the user's schema.
+// Whether `table` is a tracking table: strata_schema_revisions, strata_schema_lock, or a tool's
+// table — named `golang_table` (see GolangTableName), goose_db_version or flyway_schema_history —
+// with exactly the columns of golang-migrate's (version bigint, dirty boolean), dbmate's, goose's
+// or flyway's table (a user's table of that name with other columns is not). migrate::Inspect
+// leaves them out: they are not the user's schema.
 bool IsTrackingTable(const schema::Table& table, std::string_view golang_table = kGolangTable);
 
 // One row of strata_schema_revisions.
-//   kind            "applied" (run by strata), "baseline" (--baseline), "adopted" (golang-migrate's
-//                   schema_migrations said it was applied), "set" (strata migrate set)
+//   kind            "applied" (run by strata), "baseline" (--baseline), "adopted" (the tool's
+//                   table said it was applied), "set" (strata migrate set)
 //   applied/total   statements of the up part that have run / that it has
 //   execution_ms    null while the file runs and after it failed
 //   error           the server's message when the file failed; error_stmt the failing statement
@@ -69,10 +78,12 @@ struct GolangVersion {
 
 class Tracking {
  public:
-  // `golang_migrate`: the directory is in golang-migrate format, so schema_migrations is kept.
-  Tracking(Conn& conn, bool golang_migrate);
+  // `format`: the directory's format, whose tool's table is kept too; `dir`: where its files are
+  // (flyway's checksums are of the files).
+  Tracking(Conn& conn, DirFormat format, std::filesystem::path dir);
 
-  // Reads both tables; absent tables read as empty. Revisions come back in version order.
+  // Reads the tables; absent tables read as empty. Revisions come back in version order. Throws
+  // InputError when the tool's table exists with other columns than the tool's (a user's table).
   void Load();
   // Creates the tables that do not exist yet. Call with the migration lock held.
   void EnsureTables();
@@ -87,6 +98,8 @@ class Tracking {
   const std::optional<GolangVersion>& golang() const { return golang_; }
   // Rows in schema_migrations: golang-migrate keeps exactly one (or none).
   int golang_rows() const { return golang_rows_; }
+  // dbmate's, goose's or flyway's table for directories of that format; null otherwise.
+  const ToolTable* tool() const { return tool_.get(); }
 
   // SQL text that changes the tables; callers join several into one Exec, inside a transaction
   // they control or wrapped by Atomic().
@@ -100,6 +113,10 @@ class Tracking {
   // golang-migrate's SetVersion: empty the table, then insert (version, dirty) unless `version`
   // is empty (nothing applied), in the caller's transaction. Empty text for other formats.
   std::string SetGolang(const std::optional<std::int64_t>& version, bool dirty) const;
+  // The tool's record of `m` as applied (`execution_ms` after it started) or of `version` as
+  // reverted, in the caller's transaction. Empty text for formats without such a table.
+  std::string ToolApplied(const Migration& m, std::int64_t execution_ms) const;
+  std::string ToolReverted(std::string_view version) const;
   // `sql` wrapped in BEGIN … COMMIT, to run atomically in one round trip.
   static std::string Atomic(const std::string& sql);
   // Runs Atomic(sql); when it fails, rolls back what the request left open (an aborted
@@ -114,6 +131,8 @@ class Tracking {
   std::string Literal(const std::optional<std::string>& value) const;
 
   Conn& conn_;
+  DirFormat format_;
+  std::filesystem::path dir_;
   bool golang_migrate_;
   std::string golang_name_;
   std::string schema_;
@@ -124,6 +143,7 @@ class Tracking {
   std::vector<Revision> revisions_;
   std::optional<GolangVersion> golang_;
   int golang_rows_ = 0;
+  std::unique_ptr<ToolTable> tool_;
 };
 
 // The golang-migrate version number of a directory version ("0001" → 1). Throws InputError when

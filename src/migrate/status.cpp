@@ -13,6 +13,42 @@
 #include "strata/migrate/executor.hpp"
 
 namespace strata::migrate {
+namespace {
+
+// The SQL that makes the tool's table record exactly the versions up to `target` (none: nothing),
+// keeping the rows of versions it already records as applied (and a flyway baseline at or below
+// `target`), so the history the tool shows stays what it was.
+std::string SetToolTable(const ToolTable& tool, const Dir& dir, bool none,
+                         const std::string& target) {
+  std::string sql;
+  const auto& baseline = tool.baseline();
+  const bool keep_baseline = baseline && !none && CompareVersions(*baseline, target) <= 0;
+  if (baseline && !keep_baseline) sql += tool.Delete(*baseline);
+  const auto any = [&](const std::vector<std::string>& recorded, const std::string& version) {
+    return std::any_of(recorded.begin(), recorded.end(),
+                       [&](const std::string& r) { return tool.Matches(r, version); });
+  };
+  for (const Migration& f : dir.migrations()) {
+    const bool should_apply = !none && CompareVersions(f.version, target) <= 0;
+    const bool failed = any(tool.failed(), f.version);
+    const bool applied = !failed && (any(tool.applied(), f.version) ||
+                                     (keep_baseline && CompareVersions(f.version, *baseline) <= 0));
+    if (should_apply && !applied) {
+      sql += tool.Delete(f.version) + tool.Insert(f, 0);
+    } else if (!should_apply && (applied || failed)) {
+      sql += tool.Delete(f.version);
+    }
+  }
+  for (const std::string& v : tool.applied()) {
+    const bool has_file =
+        std::any_of(dir.migrations().begin(), dir.migrations().end(),
+                    [&](const Migration& f) { return tool.Matches(v, f.version); });
+    if (!has_file) sql += tool.Delete(v);
+  }
+  return sql;
+}
+
+}  // namespace
 
 bool StatusReport::dirty() const {
   return std::any_of(problems.begin(), problems.end(), [](const Problem& p) {
@@ -120,6 +156,7 @@ SetResult SetVersion(Conn& conn, const Dir& dir, std::string_view version,
     result.forgotten.push_back(v);
   }
   sql += tracking.SetGolang(none ? std::nullopt : GolangNumber(tracking, target), false);
+  if (const ToolTable* tool = tracking.tool()) sql += SetToolTable(*tool, dir, none, target);
   tracking.EnsureTables();
   if (!sql.empty()) Tracking::ExecAtomic(conn, sql);
   if (none) result.to_version.clear();
