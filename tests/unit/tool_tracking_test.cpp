@@ -195,6 +195,25 @@ TEST_P(DbmateTrackingTest, DbmateTakesBackADatabaseStrataMigrated) {
   EXPECT_FALSE(TableExists(*conn_, "pets"));
 }
 
+// dbmate's --migrations-table is strata's x-migrations-table URL parameter.
+TEST_P(DbmateTrackingTest, ATableOfAnotherNameIsNamedInTheUrl) {
+  if (!HaveDbmate()) return;
+  WriteMigrations(dir_.path(), {kDbmateFiles[0], kDbmateFiles[1]}, migrate::DirFormat::kDbmate);
+  Dbmate("--migrations-table deploy_versions migrate");
+  WriteMigrations(dir_.path(), kDbmateFiles, migrate::DirFormat::kDbmate);
+  const std::string url = db_.url() + (db_.url().find('?') == std::string::npos ? "?" : "&") +
+                          "x-migrations-table=deploy_versions";
+  const CliResult r = Strata(fmt::format("migrate apply --url {} --dir {} --dir-format dbmate",
+                                         Q(url), Q("file://" + dir_.path().string())));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_THAT(r.output, HasSubstr("deploy_versions (dbmate) records 2 versions")) << r.output;
+  EXPECT_EQ(Dump(*conn_, "SELECT version FROM deploy_versions ORDER BY version"),
+            "20240101000001\n20240101000002\n20240101000003\n");
+  EXPECT_FALSE(TableExists(*conn_, "schema_migrations"));
+  const std::string status = Dbmate("--migrations-table deploy_versions status");
+  EXPECT_THAT(status, HasSubstr("Applied: 3")) << status;
+}
+
 // golang-migrate's schema_migrations has the same name and other columns: a dbmate directory on
 // a database golang-migrate tracks is refused, and the table is left alone.
 TEST_P(ToolTrackingTest, DbmateRefusesGolangMigratesTableOfTheSameName) {
