@@ -63,6 +63,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
       std::string name, to, dev, log = "text";
       std::optional<std::string> indent;
       bool seq = false;
+      bool no_cache = false;
       DirFlags dir;
     };
     auto opts = std::make_shared<Opts>();
@@ -76,6 +77,8 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
     cmd->add_option("--indent", opts->indent,
                     "Indentation for multi-line CREATE TABLE (default: one line each)");
     cmd->add_flag("--seq", opts->seq, "Version with the next sequence number, not a timestamp");
+    cmd->add_flag("--no-cache", opts->no_cache,
+                  "Replay the directory even when the replay cache holds its state");
     AddLogFlag(*cmd, opts->log);
     cmd->callback([opts, &ctx] {
       RunLogged(opts->log, "migrate diff", [&] {
@@ -87,6 +90,7 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
         if (!opts->name.empty()) options.name = opts->name;
         options.sequence = opts->seq;
         options.indent = opts->indent ? *opts->indent : env.indent.value_or("");
+        if (!opts->no_cache) options.cache_dir = migrate::DefaultCacheDir();
         migrate::Dir dir = OpenDir(ctx, opts->dir, /*create=*/true);
         auto dev = Connect(dev_url);
         const migrate::DiffDirResult result = migrate::DiffDir(*dev, dir, options);
@@ -101,13 +105,15 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
                      {"files", files},
                      {"irreversible", result.irreversible},
                      {"warnings", result.warnings},
+                     {"cache", result.cache},
                      {"ms",
                       {{"total", t.total},
                        {"load", t.load},
                        {"replay", t.replay},
                        {"inspect", t.inspect},
                        {"diff", t.diff},
-                       {"write", t.write}}}});
+                       {"write", t.write},
+                       {"cache", t.cache}}}});
           return;
         }
         for (const std::string& w : result.warnings) PrintWarning(w);
@@ -118,8 +124,8 @@ void AddMigrateDirCommands(CLI::App& migrate, Context& ctx) {
         PrintWritten(dir, result.files);
         fmt::print(
             "Verified on the dev database in {:.1f} ms (load {:.1f}, replay {:.1f}, inspect "
-            "{:.1f}, diff {:.1f}, write {:.1f}).\n",
-            t.total, t.load, t.replay, t.inspect, t.diff, t.write);
+            "{:.1f}, diff {:.1f}, write {:.1f}; replay cache {}).\n",
+            t.total, t.load, t.replay, t.inspect, t.diff, t.write, result.cache);
       });
     });
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -73,5 +74,14 @@ class Timer {
 
 // migrate::LoadState, recording where the time goes.
 schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings);
+
+// Work on top of a state LoadState executed on the dev database, before the scope that cleans it
+// ends: `state` is what was inspected, `transactional` says whether that scope is a transaction
+// (then what runs here is rolled back with it; else the dev database is emptied afterwards).
+using InPlace = std::function<void(const schema::Realm& state, bool transactional)>;
+// LoadState calling `in_place` while the state is on the dev database. A source LoadState does not
+// execute there (a live database) never calls it.
+schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings,
+                        const InPlace& in_place);
 
 }  // namespace strata::migrate

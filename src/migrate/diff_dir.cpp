@@ -12,6 +12,7 @@
 #include "dialect/dialect.hpp"
 #include "migrate/dev.hpp"
 #include "migrate/file_io.hpp"
+#include "migrate/replay_cache.hpp"
 #include "migrate/tool_run.hpp"
 #include "strata/error.hpp"
 #include "strata/migrate/changes.hpp"
@@ -215,6 +216,234 @@ std::vector<std::string> RebuildWarnings(DirFormat format, const schema::Realm& 
   return out;
 }
 
+// The desired state's objects strata does not manage, as a warning (none when it has none).
+void AddUnsupportedWarning(const schema::Realm& desired, DiffDirResult& result) {
+  if (desired.unsupported.empty()) return;
+  std::vector<std::string> names;
+  for (const auto& u : desired.unsupported) {
+    names.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
+                                     : fmt::format("{} \"{}\".\"{}\"", u.kind, u.schema, u.name));
+  }
+  result.warnings.push_back(fmt::format(
+      "the desired state holds objects strata does not manage yet; the migration leaves them "
+      "out: {}",
+      Join(names, ", ")));
+}
+
+// The versions that take `current` to `desired` (none when in sync), their warnings and what they
+// cannot undo added to `result`.
+std::vector<NewVersion> PlanNewVersions(Conn& dev, DirFormat format, const schema::Realm& current,
+                                        const schema::Realm& desired, const DiffDirOptions& options,
+                                        DiffDirResult& result) {
+  const dialect::DialectImpl& dialect = dialect::Get(dev.dialect());
+  std::vector<NewVersion> versions;
+  {
+    Timer timer(&result.timings.diff);
+    const std::vector<Change> changes = Diff(current, desired, dialect.diff_options());
+    // An extension an earlier migration created and the desired state no longer does.
+    for (std::string& w : ExtensionsLeftInPlace(current, desired)) {
+      result.warnings.push_back(std::move(w));
+    }
+    if (!changes.empty()) {
+      const PlanOptions plan_options{.unqualified = current.scoped && desired.scoped,
+                                     .indent = options.indent,
+                                     .taken_names = TableNames(current, desired)};
+      versions = SplitVersions(dialect, dev.dialect(), current, desired,
+                               PlanChanges(dev.dialect(), changes, plan_options), options.name,
+                               plan_options);
+    }
+  }
+  for (const NewVersion& v : versions) {
+    for (const std::string& w : v.plan.warnings) {
+      if (std::find(result.warnings.begin(), result.warnings.end(), w) == result.warnings.end()) {
+        result.warnings.push_back(w);
+      }
+    }
+    result.irreversible.insert(result.irreversible.end(), v.plan.irreversible.begin(),
+                               v.plan.irreversible.end());
+  }
+  if (dev.dialect() == Dialect::kSqlite) {
+    for (std::string& w : RebuildWarnings(format, current, versions)) {
+      result.warnings.push_back(std::move(w));
+    }
+  }
+  return versions;
+}
+
+// The new versions' files in the directory, and taking them back out with strata.sum restored.
+class NewFiles {
+ public:
+  explicit NewFiles(Dir& dir) : dir_(dir), sum_path_(dir.path() / kSumFileName) {}
+
+  // Writes `versions` and records them in `result`; on failure takes back what it wrote.
+  void Write(const std::vector<NewVersion>& versions, const DiffDirOptions& options,
+             DiffDirResult& result) {
+    Timer timer(&result.timings.write);
+    std::error_code ec;
+    if (fs::exists(sum_path_, ec)) old_sum_ = ReadFile(sum_path_);
+    try {
+      for (const NewVersion& v : versions) {
+        const std::string version = dir_.NextVersion(options.sequence);
+        for (std::string& file :
+             dir_.Write(version, v.name, UpScript(v.plan), DownScript(v.plan))) {
+          result.files.push_back(std::move(file));
+        }
+        result.versions.push_back(version);
+      }
+    } catch (...) {
+      Undo(result);
+      throw;
+    }
+    result.version = result.versions.back();
+  }
+
+  void Undo(const DiffDirResult& result) {
+    for (const std::string& file : result.files) {
+      std::error_code ignored;
+      fs::remove(dir_.path() / file, ignored);
+    }
+    if (old_sum_) {
+      WriteFileAtomically(sum_path_, *old_sum_);
+    } else {
+      std::error_code ignored;
+      fs::remove(sum_path_, ignored);
+    }
+    dir_ = Dir::Open(dir_.path(), dir_.format());
+  }
+
+ private:
+  Dir& dir_;
+  fs::path sum_path_;
+  std::optional<std::string> old_sum_;
+};
+
+// Running new files on the dev database the way the format's tool does, and reading back what
+// they reached; the time goes to `timings`.
+class Verifier {
+ public:
+  Verifier(Conn& dev, const Dir& dir, DevTimings& timings)
+      : dev_(dev), dir_(dir), timings_(timings) {}
+
+  void Run(const Migration& m, bool down, bool nested) {
+    Timer timer(&timings_.replay);
+    const fs::path file = dir_.path() / (down ? m.down_file : m.up_file);
+    RunAsTool(dev_, dir_.format(),
+              ToolPart{.sql = down ? m.down_sql : m.up_sql,
+                       .file = file.string(),
+                       .first_line = down ? m.down_line : m.up_line,
+                       .no_tx = down ? m.down_no_tx : m.no_tx},
+              nested);
+  }
+
+  schema::Realm Reached() {
+    Timer timer(&timings_.inspect);
+    return Inspect(dev_);
+  }
+
+ private:
+  Conn& dev_;
+  const Dir& dir_;
+  DevTimings& timings_;
+};
+
+// Whether two inspected states are the same for the differ and hold the same unmanaged objects
+// (a view the cached state has and the desired state lacks would make a hit unsound).
+bool SameState(const dialect::DialectImpl& dialect, const schema::Realm& a,
+               const schema::Realm& b) {
+  return a.unsupported == b.unsupported && Diff(a, b, dialect.diff_options()).empty();
+}
+
+// `reached` with each table's columns in the order a replay gives them: those the table had in
+// `before` first, in that order (PostgreSQL's ALTER TABLE … ADD COLUMN appends), then the others.
+// The state a hit reaches is built from the desired side, where columns follow the desired state.
+schema::Realm InReplayColumnOrder(schema::Realm reached, const schema::Realm& before) {
+  for (schema::Schema& s : reached.schemas) {
+    const schema::Schema* old_schema = before.FindSchema(s.name);
+    if (old_schema == nullptr) continue;
+    for (schema::Table& t : s.tables) {
+      const schema::Table* old = old_schema->FindTable(t.name);
+      if (old == nullptr) continue;
+      std::stable_partition(t.columns.begin(), t.columns.end(), [&](const schema::Column& c) {
+        return old->FindColumn(c.name) != nullptr;
+      });
+      auto rank = [&](const schema::Column& c) {
+        return std::find_if(old->columns.begin(), old->columns.end(),
+                            [&](const schema::Column& o) { return o.name == c.name; }) -
+               old->columns.begin();
+      };
+      const auto kept = std::find_if(t.columns.begin(), t.columns.end(), [&](const auto& c) {
+        return old->FindColumn(c.name) == nullptr;
+      });
+      std::stable_sort(
+          t.columns.begin(), kept,
+          [&](const schema::Column& x, const schema::Column& y) { return rank(x) < rank(y); });
+    }
+  }
+  return reached;
+}
+
+// `migrate diff` from a cached state of the directory, with the desired state in place on the dev
+// database (see DiffDir). Returns true with `out` complete when in sync or when the new files are
+// written and verified, and sets `*entry` to the state the directory now replays to. Returns
+// false, with nothing written, where the files cannot be verified from the desired side or do not
+// verify: the caller then replays the directory.
+bool DiffFromCache(Conn& dev, Dir& dir, const DiffDirOptions& options, const schema::Realm& cached,
+                   const schema::Realm& desired, bool transactional, DevTimings& dev_t,
+                   DiffDirResult& out, std::optional<schema::Realm>* entry) {
+  const dialect::DialectImpl& dialect = dialect::Get(dev.dialect());
+  DiffDirResult result;
+  AddUnsupportedWarning(desired, result);
+  const std::vector<NewVersion> versions =
+      PlanNewVersions(dev, dir.format(), cached, desired, options, result);
+  auto keep_timings = [&] {
+    out.timings.diff += result.timings.diff;
+    out.timings.write += result.timings.write;
+  };
+  if (versions.empty()) {
+    keep_timings();
+    result.timings = out.timings;
+    out = std::move(result);
+    return true;
+  }
+  // One version whose parts all run inside a transaction, with a down part that undoes it all:
+  // otherwise the replay verifies it.
+  const Plan& plan = versions.front().plan;
+  if (versions.size() != 1 || !plan.irreversible.empty() || AnyNoTx(plan.statements) ||
+      AnyNoTx(plan.reverse)) {
+    keep_timings();
+    return false;
+  }
+  NewFiles files(dir);
+  files.Write(versions, options, result);
+  bool verified = false;
+  schema::Realm reached;
+  try {
+    const Migration& added = FindVersion(dir, result.version);
+    if (!added.down_file.empty() && !added.no_tx && !added.down_no_tx) {
+      Verifier verifier(dev, dir, dev_t);
+      verifier.Run(added, /*down=*/true, transactional);
+      const schema::Realm back = verifier.Reached();
+      Timer timer(&result.timings.diff);
+      if (SameState(dialect, back, cached)) {
+        verifier.Run(added, /*down=*/false, transactional);
+        reached = verifier.Reached();
+        verified = SameState(dialect, reached, desired);
+      }
+    }
+  } catch (const Error&) {
+    // The replay gives the verdict, and the message, on the real directory.
+  }
+  keep_timings();
+  if (!verified) {
+    files.Undo(result);
+    return false;
+  }
+  *entry = InReplayColumnOrder(std::move(reached), cached);
+  result.timings = out.timings;
+  out = std::move(result);
+  return true;
+}
+
 }  // namespace
 
 DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
@@ -222,7 +451,6 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
   DiffDirResult result;
   DiffDirTimings& t = result.timings;
   DevTimings dev_t;
-  const dialect::DialectImpl& dialect = dialect::Get(dev.dialect());
 
   dir.VerifySum();
   if (!options.to.starts_with("file://") && !options.to.starts_with("ent://")) {
@@ -235,20 +463,70 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
     }
   }
   DevLock lock(dev, options.lock_timeout);
+  auto finish = [&] {
+    t.load = dev_t.load;
+    t.replay = dev_t.replay;
+    t.inspect = dev_t.inspect;
+    t.total =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  };
 
-  // The desired state first: normalizing it needs the dev database clean, and leaves it so.
-  const schema::Realm desired = LoadState(options.to, &dev, &dev_t);
-  if (!desired.unsupported.empty()) {
-    std::vector<std::string> names;
-    for (const auto& u : desired.unsupported) {
-      names.push_back(u.schema.empty() ? fmt::format("{} \"{}\"", u.kind, u.name)
-                                       : fmt::format("{} \"{}\".\"{}\"", u.kind, u.schema, u.name));
-    }
-    result.warnings.push_back(fmt::format(
-        "the desired state holds objects strata does not manage yet; the migration leaves them "
-        "out: {}",
-        Join(names, ", ")));
+  // The cache serves PostgreSQL: replaying a directory on SQLite is cheap, and its table rebuilds
+  // follow column orders that a hit, verified from the desired side, does not reproduce.
+  const bool cache_on = !options.cache_dir.empty() && dev.dialect() == Dialect::kPostgres;
+  std::string server;
+  std::optional<schema::Realm> cached;
+  std::optional<ReplayCacheEntry> old_entry;
+  if (cache_on) {
+    Timer timer(&t.cache);
+    result.cache = "miss";
+    server = ServerVersion(dev);
+    old_entry.emplace(options.cache_dir, server, dev, dir);
+    std::string warning;
+    cached = old_entry->Read(&warning);
+    if (!warning.empty()) result.warnings.push_back(std::move(warning));
   }
+  auto write_entry = [&](const schema::Realm& state) {
+    Timer timer(&t.cache);
+    const ReplayCacheEntry entry(options.cache_dir, server, dev, dir);
+    if (std::string warning = entry.Write(state); !warning.empty()) {
+      result.warnings.push_back(std::move(warning));
+    }
+  };
+
+  // The desired state first: normalizing it needs the dev database clean, and leaves it so. With
+  // a cached state of the directory, the new files are verified on top of it while it is there.
+  bool hit = false;
+  std::optional<schema::Realm> new_entry;
+  const schema::Realm desired =
+      LoadState(options.to, &dev, &dev_t, [&](const schema::Realm& state, bool transactional) {
+        if (!cached) return;
+        DiffDirResult from_cache;
+        from_cache.timings = t;
+        hit = DiffFromCache(dev, dir, options, *cached, state, transactional, dev_t, from_cache,
+                            &new_entry);
+        std::vector<std::string> cache_warnings = std::move(result.warnings);
+        from_cache.cache = result.cache;
+        result = std::move(from_cache);
+        if (hit) {
+          result.cache = "hit";
+          result.warnings.insert(result.warnings.begin(), cache_warnings.begin(),
+                                 cache_warnings.end());
+        } else {
+          // Only the time spent is kept: the replay below starts the result afresh.
+          DiffDirTimings spent = result.timings;
+          result = DiffDirResult{};
+          result.timings = spent;
+          result.cache = "miss";
+          result.warnings = std::move(cache_warnings);
+        }
+      });
+  if (hit) {
+    if (new_entry) write_entry(*new_entry);
+    finish();
+    return result;
+  }
+  AddUnsupportedWarning(desired, result);
 
   {
     Timer timer(&dev_t.inspect);
@@ -267,88 +545,28 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
     Timer timer(&dev_t.inspect);
     current = Inspect(dev);
   }
-  std::vector<NewVersion> versions;
-  {
-    Timer timer(&t.diff);
-    const std::vector<Change> changes = Diff(current, desired, dialect.diff_options());
-    // An extension an earlier migration created and the desired state no longer does.
-    for (std::string& w : ExtensionsLeftInPlace(current, desired)) {
-      result.warnings.push_back(std::move(w));
-    }
-    if (!changes.empty()) {
-      const PlanOptions plan_options{.unqualified = current.scoped && desired.scoped,
-                                     .indent = options.indent,
-                                     .taken_names = TableNames(current, desired)};
-      versions = SplitVersions(dialect, dev.dialect(), current, desired,
-                               PlanChanges(dev.dialect(), changes, plan_options), options.name,
-                               plan_options);
-    }
+  if (cache_on && old_entry->usable() && (!cached || !(*cached == current))) {
+    write_entry(current);
   }
-  auto finish = [&] {
-    t.load = dev_t.load;
-    t.replay = dev_t.replay;
-    t.inspect = dev_t.inspect;
-    t.total =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  };
+  const std::vector<NewVersion> versions =
+      PlanNewVersions(dev, dir.format(), current, desired, options, result);
   if (versions.empty()) {
     scope->End();
     finish();
     return result;
   }
-  for (const NewVersion& v : versions) {
-    for (const std::string& w : v.plan.warnings) {
-      if (std::find(result.warnings.begin(), result.warnings.end(), w) == result.warnings.end()) {
-        result.warnings.push_back(w);
-      }
-    }
-    result.irreversible.insert(result.irreversible.end(), v.plan.irreversible.begin(),
-                               v.plan.irreversible.end());
-  }
 
-  if (dev.dialect() == Dialect::kSqlite) {
-    for (std::string& w : RebuildWarnings(dir.format(), current, versions)) {
-      result.warnings.push_back(std::move(w));
-    }
-  }
-
-  const fs::path sum_path = dir.path() / kSumFileName;
-  std::optional<std::string> old_sum;
+  const dialect::DialectImpl& dialect = dialect::Get(dev.dialect());
+  NewFiles new_files(dir);
   // Verification. Any failure removes the new files and puts strata.sum back.
   auto undo = [&] {
     scope.reset();
-    for (const std::string& file : result.files) {
-      std::error_code ignored;
-      fs::remove(dir.path() / file, ignored);
-    }
-    if (old_sum) {
-      WriteFileAtomically(sum_path, *old_sum);
-    } else {
-      std::error_code ignored;
-      fs::remove(sum_path, ignored);
-    }
-    dir = Dir::Open(dir.path(), dir.format());
+    new_files.Undo(result);
   };
-  {
-    Timer timer(&t.write);
-    std::error_code ec;
-    if (fs::exists(sum_path, ec)) old_sum = ReadFile(sum_path);
-    try {
-      for (const NewVersion& v : versions) {
-        const std::string version = dir.NextVersion(options.sequence);
-        for (std::string& file : dir.Write(version, v.name, UpScript(v.plan), DownScript(v.plan))) {
-          result.files.push_back(std::move(file));
-        }
-        result.versions.push_back(version);
-      }
-    } catch (...) {
-      undo();
-      throw;
-    }
-    result.version = result.versions.back();
-  }
+  new_files.Write(versions, options, result);
 
   std::string failure;
+  schema::Realm reached_last;
   try {
     std::vector<const Migration*> added;
     bool added_no_tx = false;
@@ -366,41 +584,31 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
       if (!last_old_version.empty()) Replay(dev, dir, last_old_version);
     }
     const bool nested = transactional && !added_no_tx && added.size() == 1;
-    auto run = [&](const Migration& m, bool down) {
-      Timer timer(&dev_t.replay);
-      const fs::path file = dir.path() / (down ? m.down_file : m.up_file);
-      RunAsTool(dev, dir.format(),
-                ToolPart{.sql = down ? m.down_sql : m.up_sql,
-                         .file = file.string(),
-                         .first_line = down ? m.down_line : m.up_line,
-                         .no_tx = down ? m.down_no_tx : m.no_tx},
-                nested);
-    };
-    auto differences = [&](const schema::Realm& expected) {
-      schema::Realm reached;
-      {
-        Timer timer(&dev_t.inspect);
-        reached = Inspect(dev);
-      }
+    Verifier verifier(dev, dir, dev_t);
+    auto differences = [&](const schema::Realm& expected, schema::Realm* reached_out) {
+      schema::Realm reached = verifier.Reached();
       Timer timer(&t.diff);
-      return Diff(reached, expected, dialect.diff_options());
+      std::vector<Change> left = Diff(reached, expected, dialect.diff_options());
+      if (reached_out != nullptr) *reached_out = std::move(reached);
+      return left;
     };
     for (size_t i = 0; i < added.size() && failure.empty(); ++i) {
-      run(*added[i], false);
-      const std::vector<Change> left = differences(versions[i].to);
+      verifier.Run(*added[i], /*down=*/false, nested);
+      const bool last = i + 1 == added.size();
+      const std::vector<Change> left = differences(versions[i].to, last ? &reached_last : nullptr);
       if (!left.empty()) {
         failure = fmt::format(
             "replaying {} on the dev database does not reach the {}; still to change:{}\n{}",
-            added[i]->up_file, i + 1 == added.size() ? "desired state" : "state it is for",
-            DescribeAll(left), kPlannerBug);
+            added[i]->up_file, last ? "desired state" : "state it is for", DescribeAll(left),
+            kPlannerBug);
       }
     }
     // The down parts, last first, each back to the state before its version, as far as they can
     // undo their version.
     for (size_t i = added.size(); i-- > 0 && failure.empty();) {
       if (added[i]->down_file.empty() || !versions[i].plan.irreversible.empty()) break;
-      run(*added[i], true);
-      const std::vector<Change> back = differences(i == 0 ? current : versions[i - 1].to);
+      verifier.Run(*added[i], /*down=*/true, nested);
+      const std::vector<Change> back = differences(i == 0 ? current : versions[i - 1].to, nullptr);
       if (!back.empty()) {
         failure = fmt::format(
             "the down part in {} does not restore the previous state on the dev database; it "
@@ -423,6 +631,7 @@ DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options) {
                             failure, Join(result.files, ", "), kSumFileName));
   }
   scope->End();
+  if (cache_on) write_entry(reached_last);
   finish();
   return result;
 }

@@ -26,7 +26,7 @@ namespace {
 // Runs `execute` on the clean dev database `dev` and inspects the result, leaving `dev` clean
 // (see DevScope).
 schema::Realm Normalize(Conn& dev, bool transactional, const std::function<void()>& execute,
-                        DevTimings* timings) {
+                        DevTimings* timings, const InPlace& in_place = {}) {
   {
     Timer timer(&timings->inspect);
     RequireClean(dev, "dev");
@@ -41,6 +41,7 @@ schema::Realm Normalize(Conn& dev, bool transactional, const std::function<void(
     Timer timer(&timings->inspect);
     realm = Inspect(dev);
   }
+  if (in_place) in_place(realm, transactional);
   scope.End();
   return realm;
 }
@@ -202,6 +203,11 @@ schema::Realm LoadState(std::string_view source, Conn* dev) {
 }
 
 schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings) {
+  return LoadState(source, dev, timings, {});
+}
+
+schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings,
+                        const InPlace& in_place) {
   DevTimings ignored;
   if (timings == nullptr) timings = &ignored;
   if (const size_t sep = source.find("://"); sep != std::string_view::npos) {
@@ -219,7 +225,7 @@ schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings)
         script = handler->second(source.substr(sep + 3), dev->dialect());
       }
       return Normalize(
-          *dev, true, [&] { ExecScript(*dev, script, source); }, timings);
+          *dev, true, [&] { ExecScript(*dev, script, source); }, timings, in_place);
     }
     if (source.starts_with("ent://")) {
       throw InputError(
@@ -250,13 +256,13 @@ schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings)
     const std::string script = ReadFile(path);
     return Normalize(
         *dev, !HoldsTransactionControl(script), [&] { ExecScript(*dev, script, path.string()); },
-        timings);
+        timings, in_place);
   }
   if (const std::optional<DirFormat> format = DetectDirFormat(path)) {
     const Dir dir = Dir::Open(path, *format);
     if (fs::exists(path / kSumFileName, ec)) dir.VerifySum();
     return Normalize(
-        *dev, !NeedsNoTx(dir), [&] { Replay(*dev, dir); }, timings);
+        *dev, !NeedsNoTx(dir), [&] { Replay(*dev, dir); }, timings, in_place);
   }
   std::vector<fs::path> scripts;
   for (const auto& entry : fs::directory_iterator(path)) {
@@ -272,7 +278,7 @@ schema::Realm LoadState(std::string_view source, Conn* dev, DevTimings* timings)
       [&] {
         for (size_t i = 0; i < scripts.size(); ++i) ExecScript(*dev, texts[i], scripts[i].string());
       },
-      timings);
+      timings, in_place);
 }
 
 }  // namespace strata::migrate

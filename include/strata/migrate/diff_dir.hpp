@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,9 @@ struct DiffDirOptions {
   std::string indent;
   // How long to wait for another strata process to release the dev database.
   std::chrono::milliseconds lock_timeout{std::chrono::seconds(60)};
+  // Folder of the replay cache (`strata migrate diff` passes its default, see
+  // docs/migrate-diff.md); empty: no cache, every diff replays the directory.
+  std::filesystem::path cache_dir;
 };
 
 // Wall time per phase, in milliseconds. Verification is counted in the phases it consists of.
@@ -34,6 +38,7 @@ struct DiffDirTimings {
   double inspect = 0;  // reading schemas back from the dev database
   double diff = 0;     // diffing and planning
   double write = 0;    // rendering and writing the files and strata.sum
+  double cache = 0;    // reading and writing replay cache entries
   double total = 0;
 };
 
@@ -48,8 +53,16 @@ struct DiffDirResult {
   // For the user: objects left out because strata does not model them, risky changes.
   std::vector<std::string> warnings;
   DiffDirTimings timings;
+  // The replay cache: "hit" (the directory was not replayed), "miss", or "off" (no cache_dir, or
+  // a dev database the cache does not serve).
+  std::string cache = "off";
   bool in_sync() const { return files.empty(); }
 };
+
+// The replay cache's folder for `strata migrate diff`: $STRATA_CACHE_DIR, else
+// $XDG_CACHE_HOME/strata, else $HOME/.cache/strata (a relative XDG_CACHE_HOME is ignored, as the
+// XDG specification says). Empty when none of them is set: then there is no cache.
+std::filesystem::path DefaultCacheDir();
 
 // `strata migrate diff`:
 //  1. verifies the directory's strata.sum (ChecksumError naming what was changed);
@@ -67,6 +80,14 @@ struct DiffDirResult {
 //     RunAsTool), must reach the desired state, and their down parts, last first, must give back
 //     the current state (as far as no change is irreversible). On failure the new files are
 //     removed, strata.sum is restored, and Error lists the differences left or the failure.
+// With options.cache_dir on a PostgreSQL dev database, steps 3 and 6 use the replay cache: when
+// it holds the state the directory replays to (same strata.sum, server version, scope, strata
+// version), nothing is replayed; the new files are verified from the desired state instead: their
+// down parts, run on it the way the format's tool runs them, must give the cached state, and their
+// up parts, run after, the desired state again. Where that cannot be checked (no down part, an
+// irreversible change, several versions, a file outside a transaction) or does not hold, and on a
+// miss, the directory is replayed as above. Either way the entry for the directory as it is now is
+// written.
 // The dev database is left clean, also on failure. `dir` then lists the new migration.
 DiffDirResult DiffDir(Conn& dev, Dir& dir, const DiffDirOptions& options);
 
