@@ -1,10 +1,13 @@
 // The start-up check (UpToDate; see executor.hpp): whether a directory is fully applied, read in
-// one statement, so that a service starting with nothing to migrate pays one round trip.
+// one statement, so that a service starting with nothing to migrate pays one round trip. dbmate,
+// goose and flyway directories also read the tool's own table (a few more round trips), so that a
+// version the tool reverted since is noticed.
 #include <fmt/format.h>
 
 #include <map>
 #include <set>
 
+#include "migrate/ledger.hpp"
 #include "migrate/part.hpp"
 #include "migrate/revisions.hpp"
 #include "strata/error.hpp"
@@ -81,7 +84,14 @@ bool UpToDate(Conn& conn, const Dir& dir) {
     }
   }
   if (finished.size() != files.size()) return false;
-  return !golang || (golang_rows == 1 && golang_ok);
+  if (golang) return golang_rows == 1 && golang_ok;
+  if (ToolTable::DefaultName(dir.format()).empty()) return true;
+  try {
+    const Ledger ledger(conn, dir);
+    return ledger.notes().empty() && ledger.Pending().empty() && ledger.Problems().empty();
+  } catch (const Error&) {
+    return false;  // a user's table in the tool's place, unreadable rows: Apply says what is wrong
+  }
 }
 
 }  // namespace strata::migrate

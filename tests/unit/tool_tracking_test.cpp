@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "migrate/tool_table.hpp"
+#include "strata/migrate/executor.hpp"
 #include "strata/migrate/state.hpp"
 #include "support/cli.hpp"
 #include "support/databases.hpp"
@@ -329,10 +330,18 @@ TEST_P(GooseTrackingTest, StrataTakesOverAndHandsBack) {
 }
 
 TEST_P(GooseTrackingTest, StrataCreatesGoosesTableOnAFreshDatabase) {
-  WriteMigrations(dir_.path(), {kGooseFiles[0], kGooseFiles[1]}, migrate::DirFormat::kGoose);
+  const migrate::Dir dir =
+      WriteMigrations(dir_.path(), {kGooseFiles[0], kGooseFiles[1]}, migrate::DirFormat::kGoose);
   const CliResult r = Run("migrate apply", "goose");
   ASSERT_EQ(r.status, 0) << r.output;
   EXPECT_EQ(Rows(), "0|1\n1|1\n2|1\n");
+  // The start-up check reads goose's table too: a version goose reverted since is noticed.
+  EXPECT_TRUE(migrate::UpToDate(*conn_, dir));
+  conn_->Exec("DROP TABLE pets");
+  conn_->Exec("DELETE FROM goose_db_version WHERE version_id = 2");
+  EXPECT_FALSE(migrate::UpToDate(*conn_, dir));
+  ASSERT_EQ(Run("migrate apply", "goose").status, 0);
+  EXPECT_TRUE(migrate::UpToDate(*conn_, dir));
   // The columns goose declares, so goose's own queries work on it.
   EXPECT_EQ(Dump(*conn_, pg() ? "SELECT column_name, data_type, is_nullable FROM "
                                 "information_schema.columns WHERE table_name = 'goose_db_version' "
