@@ -90,6 +90,11 @@ class Sql {
   Sql& JoinTable(const EdgeSpec& edge);
   // A placeholder for `value`; `sensitive` masks it in debug logs.
   Sql& Arg(strata::Value value, bool sensitive = false);
+  // Room for `n` more arguments (a multi-row INSERT knows how many it adds).
+  void ReserveArgs(size_t n) {
+    args_.reserve(args_.size() + n);
+    sensitive_.reserve(sensitive_.size() + n);
+  }
   // An argument holding a list, for `IN`: one placeholder whatever the length (an array on
   // PostgreSQL, a JSON array read by json_each on SQLite), so one prepared statement serves
   // every length.
@@ -257,9 +262,9 @@ struct Assignment {
 };
 
 // INSERT INTO <table> (columns) VALUES (…), (…) RETURNING <every column>. Every row assigns the
-// same columns, in the same order; a row without assignments inserts the defaults.
-void RenderInsert(Sql& sql, const TableSpec& spec,
-                  const std::vector<std::vector<Assignment>>& rows);
+// same columns, in the same order; a row without assignments inserts the defaults. The rows'
+// values are moved into the statement's arguments (a bulk create's strings are not copied).
+void RenderInsert(Sql& sql, const TableSpec& spec, std::vector<std::vector<Assignment>> rows);
 // The upsert clause after RenderInsert's VALUES: ON CONFLICT (columns) DO NOTHING / DO UPDATE.
 struct OnConflict {
   std::vector<const char*> columns;  // the conflict target
@@ -268,7 +273,7 @@ struct OnConflict {
   std::vector<const char*> update;  // these columns take the new value
   bool ignore = false;              // Ignore(): keep the row as it is (a no-op update)
 };
-void RenderInsert(Sql& sql, const TableSpec& spec, const std::vector<std::vector<Assignment>>& rows,
+void RenderInsert(Sql& sql, const TableSpec& spec, std::vector<std::vector<Assignment>> rows,
                   const OnConflict& conflict);
 // UPDATE <table> AS t0 SET … WHERE … [RETURNING <every column>].
 void RenderUpdate(Sql& sql, const TableSpec& spec, const std::vector<Assignment>& set,

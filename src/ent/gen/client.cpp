@@ -1102,35 +1102,38 @@ std::string MutationDefs(const GenEntity& g) {
   }
   o += fmt::format("  throw strata::Error(\"{} has no field \\\"\" + std::string(name) + \"\\\"\");\n}}\n\n", N);
 
-  // Assignments.
-  o += fmt::format("std::vector<strata::ent::rt::Assignment> {}Mutation::Assignments() const {{\n", N);
-  o += "  using strata::ent::rt::Assignment;\n  std::vector<Assignment> out;\n";
+  // Assignments, with room reserved for every assignment the mutation may hold (one allocation).
+  std::string pushes;
   if (g.has_id) {
-    o += fmt::format("  if (id_ && op_ == strata::ent::Op::kCreate) out.push_back({{{}::FieldID, Assignment::Op::kSet, ToValue(*id_)}});\n", g.pkg);
+    pushes += fmt::format("  if (id_ && op_ == strata::ent::Op::kCreate) out.push_back({{{}::FieldID, Assignment::Op::kSet, ToValue(*id_)}});\n", g.pkg);
   }
   for (const GenField& f : g.fields) {
     const std::string col = g.pkg + "::Field" + f.pascal;
     const std::string S = f.sensitive ? "true" : "false";
-    o += fmt::format("  if ({}_) out.push_back({{{}, Assignment::Op::kSet, ToValue(*{}_), {}}});\n",
-                     f.member, col, f.member, S);
+    pushes += fmt::format("  if ({}_) out.push_back({{{}, Assignment::Op::kSet, ToValue(*{}_), {}}});\n",
+                          f.member, col, f.member, S);
     if (f.numeric()) {
-      o += fmt::format("  if (add_{}_) out.push_back({{{}, Assignment::Op::kAdd, ToValue(*add_{}_), {}}});\n",
-                       f.member, col, f.member, S);
+      pushes += fmt::format("  if (add_{}_) out.push_back({{{}, Assignment::Op::kAdd, ToValue(*add_{}_), {}}});\n",
+                            f.member, col, f.member, S);
     }
     if (f.optional || f.nillable) {
-      o += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", f.member, col);
+      pushes += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", f.member, col);
     }
   }
   for (const GenEdge& e : g.edges) {
     if (e.kind != "kOwnFk") continue;
     if (e.key_field == nullptr) {
-      o += fmt::format("  if ({}_id_) out.push_back({{{}, Assignment::Op::kSet, ToValue(*{}_id_)}});\n",
-                       e.member, Literal(e.column), e.member);
-      o += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", e.member, Literal(e.column));
+      pushes += fmt::format("  if ({}_id_) out.push_back({{{}, Assignment::Op::kSet, ToValue(*{}_id_)}});\n",
+                            e.member, Literal(e.column), e.member);
+      pushes += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", e.member, Literal(e.column));
     } else {
-      o += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", e.member, Literal(e.column));
+      pushes += fmt::format("  if (clear_{}_) out.push_back({{{}, Assignment::Op::kClear}});\n", e.member, Literal(e.column));
     }
   }
+  o += fmt::format("std::vector<strata::ent::rt::Assignment> {}Mutation::Assignments() const {{\n", N);
+  o += "  using strata::ent::rt::Assignment;\n  std::vector<Assignment> out;\n";
+  o += fmt::format("  out.reserve({});\n", std::count(pushes.begin(), pushes.end(), '\n'));
+  o += pushes;
   o += "  return out;\n}\n\n";
 
   o += fmt::format("std::vector<const strata::ent::rt::EdgeChange*> {}Mutation::EdgeChanges() const {{\n"
@@ -1421,7 +1424,7 @@ std::string EntitySource(const std::vector<GenEntity>& model, const GenEntity& g
       std::vector<std::vector<strata::ent::rt::Assignment>> chunk(
           std::make_move_iterator(rows.begin() + begin), std::make_move_iterator(rows.begin() + end));
       strata::ent::rt::Sql sql(session.dialect());
-      strata::ent::rt::RenderInsert(sql, {2}::Spec(), chunk, conflict_);
+      strata::ent::rt::RenderInsert(sql, {2}::Spec(), std::move(chunk), conflict_);
       try {{
         strata::Result r = session.Run(sql);
         const std::vector<int> at = strata::ent::rt::ColumnIndexes({2}::Spec());

@@ -550,12 +550,11 @@ void RenderEdgeLoad(Sql& sql, const EdgeSpec& edge, const std::vector<strata::Va
   RenderLimit(sql, child);
 }
 
-void RenderInsert(Sql& sql, const TableSpec& spec,
-                  const std::vector<std::vector<Assignment>>& rows) {
-  RenderInsert(sql, spec, rows, OnConflict{});
+void RenderInsert(Sql& sql, const TableSpec& spec, std::vector<std::vector<Assignment>> rows) {
+  RenderInsert(sql, spec, std::move(rows), OnConflict{});
 }
 
-void RenderInsert(Sql& sql, const TableSpec& spec, const std::vector<std::vector<Assignment>>& rows,
+void RenderInsert(Sql& sql, const TableSpec& spec, std::vector<std::vector<Assignment>> rows,
                   const OnConflict& conflict) {
   sql.Raw("INSERT INTO ").Table(spec);
   const std::vector<Assignment>& first = rows.front();
@@ -569,12 +568,13 @@ void RenderInsert(Sql& sql, const TableSpec& spec, const std::vector<std::vector
       sql.Ident(first[i].column);
     }
     sql.Raw(") VALUES ");
+    sql.ReserveArgs(rows.size() * first.size());
     for (size_t r = 0; r < rows.size(); ++r) {
       if (r > 0) sql.Raw(", ");
       sql.Raw("(");
       for (size_t i = 0; i < rows[r].size(); ++i) {
         if (i > 0) sql.Raw(", ");
-        sql.Arg(rows[r][i].value, rows[r][i].sensitive);
+        sql.Arg(std::move(rows[r][i].value), rows[r][i].sensitive);
       }
       sql.Raw(")");
     }
