@@ -422,12 +422,14 @@ bool DiffFromCache(Conn& dev, Dir& dir, const DiffDirOptions& options, const sch
     if (!added.down_file.empty() && !added.no_tx && !added.down_no_tx) {
       Verifier verifier(dev, dir, dev_t);
       verifier.Run(added, /*down=*/true, transactional);
-      const schema::Realm back = verifier.Reached();
-      Timer timer(&result.timings.diff);
-      if (SameState(dialect, back, cached)) {
+      auto same = [&](const schema::Realm& a, const schema::Realm& b) {
+        Timer timer(&result.timings.diff);
+        return SameState(dialect, a, b);
+      };
+      if (same(verifier.Reached(), cached)) {
         verifier.Run(added, /*down=*/false, transactional);
         reached = verifier.Reached();
-        verified = SameState(dialect, reached, desired);
+        verified = same(reached, desired);
       }
     }
   } catch (const Error&) {
