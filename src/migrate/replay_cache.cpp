@@ -13,6 +13,7 @@
 #include "migrate/file_io.hpp"
 #include "migrate/sha256.hpp"
 #include "strata/error.hpp"
+#include "strata/migrate/diff_dir.hpp"
 
 #ifndef STRATA_VERSION
 #error "STRATA_VERSION must be defined: the cache key includes strata's version"

@@ -7,7 +7,6 @@
 #include <string>
 
 #include "strata/driver.hpp"
-#include "strata/migrate/diff_dir.hpp"
 #include "strata/migrate/dir.hpp"
 #include "strata/schema.hpp"
 
