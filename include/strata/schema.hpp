@@ -102,9 +102,8 @@ struct Check {
   bool operator==(const Check&) const = default;
 };
 
-// A trigger, kept verbatim. The IR does not model triggers (they are listed as unsupported and
-// never diffed), but a SQLite table rebuild drops a table's triggers, so the planner re-creates
-// them from these definitions. Filled by the SQLite inspector only.
+// A SQLite trigger, kept verbatim and compared by its text (SQLite stores the statement as it was
+// written). PostgreSQL triggers are not modelled yet: its inspector reports them as unsupported.
 struct Trigger {
   std::string name;
   std::string definition;  // the CREATE TRIGGER statement, as the database stores it
@@ -128,6 +127,39 @@ struct Table {
   bool operator==(const Table&) const = default;
 };
 
+// A relation a view reads: a table or another view.
+struct ObjectRef {
+  std::string schema;
+  std::string name;
+  auto operator<=>(const ObjectRef&) const = default;
+};
+
+// A view or materialized view. Two views compare by the definition the server gives back, so both
+// sides must come from servers of the same kind (the desired state is always built on a dev
+// database for that reason).
+//   definition  PostgreSQL: the SELECT as pg_get_viewdef deparses it, without the trailing `;`;
+//               SQLite: the whole CREATE VIEW statement as stored in sqlite_master
+//   columns     the output columns (name, type, comment; PostgreSQL only): CREATE OR REPLACE VIEW
+//               may only append columns to those
+//   options     PostgreSQL reloptions as the server prints them ("check_option=local",
+//               "security_barrier=true"; storage parameters of a materialized view), sorted
+//   depends     the tables and views the definition reads, sorted; a view is created after them
+//               and dropped (and re-created) when a column of one is dropped or changes type
+struct View {
+  std::string schema;
+  std::string name;
+  std::string definition;
+  bool materialized = false;
+  std::vector<Column> columns;
+  std::vector<std::string> options;
+  std::vector<Index> indexes;  // a materialized view's, sorted by name
+  std::vector<ObjectRef> depends;
+  std::vector<Trigger> triggers;  // SQLite INSTEAD OF triggers, sorted by name
+  std::string comment;
+
+  bool operator==(const View&) const = default;
+};
+
 struct Enum {
   std::string schema;
   std::string name;
@@ -140,10 +172,12 @@ struct Schema {
   std::string name;
   std::vector<Table> tables;  // sorted by name
   std::vector<Enum> enums;    // sorted by name
+  std::vector<View> views;    // sorted by name
   std::string comment;
 
   const Table* FindTable(std::string_view name) const;
   const Enum* FindEnum(std::string_view name) const;
+  const View* FindView(std::string_view name) const;
   bool operator==(const Schema&) const = default;
 };
 
@@ -155,10 +189,10 @@ struct Extension {
   bool operator==(const Extension&) const = default;
 };
 
-// A database object that exists but that the IR does not model yet (a view, a function, a trigger,
-// a sequence no column owns…). Reported, never silently dropped.
+// A database object that exists but that the IR does not model yet (a function, a PostgreSQL
+// trigger, a sequence no column owns…). Reported, never silently dropped.
 struct Unsupported {
-  std::string kind;    // "view", "function", "trigger", "sequence", "extension", …
+  std::string kind;    // "function", "trigger", "sequence", "domain", …
   std::string schema;  // empty for database-wide objects
   std::string name;
   bool operator==(const Unsupported&) const = default;

@@ -14,6 +14,7 @@ std::vector<std::string> TableNames(const schema::Realm& a, const schema::Realm&
   for (const schema::Realm* realm : {&a, &b}) {
     for (const schema::Schema& s : realm->schemas) {
       for (const schema::Table& t : s.tables) names.push_back(t.name);
+      for (const schema::View& v : s.views) names.push_back(v.name);
     }
   }
   return names;

@@ -105,6 +105,10 @@ std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool cou
       found.push_back(fmt::format("table \"{}\".\"{}\"", s.name, t.name));
     for (const auto& e : s.enums)
       found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
+    for (const auto& v : s.views) {
+      found.push_back(fmt::format("{} \"{}\".\"{}\"",
+                                  v.materialized ? "materialized view" : "view", s.name, v.name));
+    }
   }
   if (count_extensions) {
     for (const auto& e : realm.extensions) found.push_back(fmt::format("extension \"{}\"", e.name));

@@ -81,6 +81,7 @@ std::vector<TableChange> DiffTable(const Table& from, const Table& to, const Dif
   DiffNamed<ForeignKey, AddForeignKey, DropForeignKey, ModifyForeignKey>(from.foreign_keys,
                                                                          to.foreign_keys, out);
   DiffNamed<Check, AddCheck, DropCheck, ModifyCheck>(from.checks, to.checks, out);
+  DiffNamed<Trigger, AddTrigger, DropTrigger, ModifyTrigger>(from.triggers, to.triggers, out);
   if (from.comment != to.comment) out.push_back(ModifyTableComment{from.comment, to.comment});
   if (from.without_rowid != to.without_rowid || from.strict != to.strict) {
     out.push_back(ModifyTableOptions{});
@@ -99,6 +100,12 @@ void RenameSchema(Schema& s, const std::string& to) {
     }
   }
   for (Enum& e : s.enums) e.schema = to;
+  for (View& v : s.views) {
+    v.schema = to;
+    for (ObjectRef& r : v.depends) {
+      if (r.schema == from) r.schema = to;
+    }
+  }
 }
 
 // Makes the two realms comparable when one or both are scoped to a single schema: two scoped
@@ -181,12 +188,80 @@ void RebindForeignKeys(const Realm& from, const Realm& to, std::vector<Change>& 
           return m != nullptr && m->from.schema == table.schema && m->from.name == table.name;
         });
         if (modify == out.end()) {
-          ModifyTable m{table, *tt, {}};
-          m.to.triggers = table.triggers;
-          out.push_back(std::move(m));
+          out.push_back(ModifyTable{table, *tt, {}});
           modify = out.end() - 1;
         }
         std::get<ModifyTable>(*modify).changes.push_back(ModifyForeignKey{fk, fk});
+      }
+    }
+  }
+}
+
+// Whether a view's change goes beyond its comments and a materialized view's indexes: the views
+// that read it must then be re-created with it.
+bool Redefined(const View& a, const View& b) {
+  auto shape = [](View v) {
+    v.comment.clear();
+    v.indexes.clear();
+    for (Column& c : v.columns) c.comment.clear();
+    return v;
+  };
+  return !(shape(a) == shape(b));
+}
+
+// Marks `recreate` on the views that must be dropped before the other changes and created again
+// after them: those reading a column that is dropped or changes type (PostgreSQL refuses both
+// while a view uses the column; SQLite's DROP COLUMN too), a column an enum type re-creation
+// converts, or a view that is dropped or redefined, transitively. A view that stays as it is gets
+// a ModifyView with both sides equal. `from` and `to` are the aligned realms `out` came from.
+void RecreateDependentViews(const Realm& from, const Realm& to, std::vector<Change>& out) {
+  std::set<ObjectRef> blocked;  // relations whose dependent views cannot stay
+  for (const Change& change : out) {
+    if (const auto* m = std::get_if<ModifyTable>(&change)) {
+      for (const TableChange& c : m->changes) {
+        const auto* mc = std::get_if<ModifyColumn>(&c);
+        if (std::holds_alternative<DropColumn>(c) ||
+            (mc != nullptr && (mc->what & (kColumnType | kColumnCollation)) != 0)) {
+          blocked.insert({m->from.schema, m->from.name});
+        }
+      }
+    } else if (const auto* e = std::get_if<ModifyEnum>(&change)) {
+      for (const EnumTable& t : e->tables) {
+        if (!t.from_columns.empty()) blocked.insert({t.from.schema, t.from.name});
+      }
+    } else if (const auto* d = std::get_if<DropView>(&change)) {
+      blocked.insert({d->view.schema, d->view.name});
+    } else if (const auto* v = std::get_if<ModifyView>(&change)) {
+      if (Redefined(v->from, v->to)) blocked.insert({v->from.schema, v->from.name});
+    } else if (const auto* t = std::get_if<DropTable>(&change)) {
+      blocked.insert({t->table.schema, t->table.name});
+    }
+  }
+  auto reads_blocked = [&](const View& v) {
+    return std::any_of(v.depends.begin(), v.depends.end(),
+                       [&](const ObjectRef& r) { return blocked.contains(r); });
+  };
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (Change& change : out) {
+      auto* m = std::get_if<ModifyView>(&change);
+      if (m != nullptr && !m->recreate && reads_blocked(m->from)) {
+        m->recreate = true;
+        grew = blocked.insert({m->from.schema, m->from.name}).second || grew;
+      }
+    }
+    for (const Schema& fs : from.schemas) {
+      const Schema* ts = to.FindSchema(fs.name);
+      if (ts == nullptr) continue;
+      for (const View& v : fs.views) {
+        const View* tv = ts->FindView(v.name);
+        if (tv == nullptr || !(*tv == v) || blocked.contains({v.schema, v.name}) ||
+            !reads_blocked(v)) {
+          continue;
+        }
+        out.push_back(ModifyView{v, *tv, true});
+        blocked.insert({v.schema, v.name});
+        grew = true;
       }
     }
   }
@@ -284,6 +359,7 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
   for (const Schema& f : from.schemas) {
     const Schema* t = to.FindSchema(f.name);
     if (t == nullptr) {
+      for (const View& v : f.views) out.push_back(DropView{v});
       for (const Table& table : f.tables) out.push_back(DropTable{table});
       for (const Enum& e : f.enums) out.push_back(DropEnum{e});
       out.push_back(DropSchema{Schema{.name = f.name, .comment = f.comment}});
@@ -308,15 +384,22 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
       if (tt == nullptr) {
         out.push_back(DropTable{table});
       } else if (auto changes = DiffTable(table, *tt, options); !changes.empty()) {
-        // Triggers are not diffed: the table keeps the ones it has, which is what a planner that
-        // must re-create them (SQLite rebuilds) needs, in the reverse direction as well.
-        ModifyTable modify{table, *tt, std::move(changes)};
-        modify.to.triggers = table.triggers;
-        out.push_back(std::move(modify));
+        out.push_back(ModifyTable{table, *tt, std::move(changes)});
       }
     }
     for (const Table& table : t->tables) {
       if (f.FindTable(table.name) == nullptr) out.push_back(AddTable{table});
+    }
+    for (const View& v : f.views) {
+      const View* tv = t->FindView(v.name);
+      if (tv == nullptr) {
+        out.push_back(DropView{v});
+      } else if (!(*tv == v)) {
+        out.push_back(ModifyView{v, *tv});
+      }
+    }
+    for (const View& v : t->views) {
+      if (f.FindView(v.name) == nullptr) out.push_back(AddView{v});
     }
   }
   for (const Schema& t : to.schemas) {
@@ -324,8 +407,10 @@ std::vector<Change> Diff(const Realm& from_in, const Realm& to_in, const DiffOpt
     out.push_back(AddSchema{Schema{.name = t.name, .comment = t.comment}});
     for (const Enum& e : t.enums) out.push_back(AddEnum{e});
     for (const Table& table : t.tables) out.push_back(AddTable{table});
+    for (const View& v : t.views) out.push_back(AddView{v});
   }
   if (options.rebind_foreign_keys) RebindForeignKeys(from, to, out);
+  RecreateDependentViews(from, to, out);
   return out;
 }
 
@@ -366,6 +451,9 @@ struct TableChangeReverser {
     return ModifyTableComment{c.to, c.from};
   }
   TableChange operator()(const ModifyTableOptions& c) const { return c; }
+  TableChange operator()(const AddTrigger& c) const { return DropTrigger{c.trigger}; }
+  TableChange operator()(const DropTrigger& c) const { return AddTrigger{c.trigger}; }
+  TableChange operator()(const ModifyTrigger& c) const { return ModifyTrigger{c.to, c.from}; }
 };
 
 struct ChangeReverser {
@@ -394,6 +482,9 @@ struct ChangeReverser {
     }
     return r;
   }
+  Change operator()(const AddView& c) const { return DropView{c.view}; }
+  Change operator()(const DropView& c) const { return AddView{c.view}; }
+  Change operator()(const ModifyView& c) const { return ModifyView{c.to, c.from, c.recreate}; }
 };
 
 // A name as descriptions show it: double-quoted with inner quotes doubled, and control
@@ -423,6 +514,13 @@ std::string EnumName(const Enum& e) {
   if (e.schema.empty() || e.schema == "public") return Shown(e.name);
   return Shown(e.schema) + "." + Shown(e.name);
 }
+
+std::string ViewName(const View& v) {
+  if (v.schema.empty() || v.schema == "public" || v.schema == "main") return Shown(v.name);
+  return Shown(v.schema) + "." + Shown(v.name);
+}
+
+std::string_view ViewKind(const View& v) { return v.materialized ? "materialized view" : "view"; }
 
 struct Describer {
   std::string operator()(const AddSchema& c) const {
@@ -457,6 +555,18 @@ struct Describer {
   }
   std::string operator()(const ModifyTable& c) const {
     return fmt::format("modify {} table", TableName(c.to));
+  }
+  std::string operator()(const AddView& c) const {
+    return fmt::format("create {} {}", ViewName(c.view), ViewKind(c.view));
+  }
+  std::string operator()(const DropView& c) const {
+    return fmt::format("drop {} {}", ViewName(c.view), ViewKind(c.view));
+  }
+  std::string operator()(const ModifyView& c) const {
+    if (c.recreate && c.from == c.to) {
+      return fmt::format("re-create {} {}", ViewName(c.to), ViewKind(c.to));
+    }
+    return fmt::format("modify {} {}", ViewName(c.to), ViewKind(c.to));
   }
 };
 

@@ -78,6 +78,12 @@ nlohmann::ordered_json IndexJson(const Index& ix) {
   return j;
 }
 
+nlohmann::ordered_json TriggersJson(const std::vector<Trigger>& list) {
+  auto out = nlohmann::ordered_json::array();
+  for (const Trigger& tr : list) out.push_back({{"name", tr.name}, {"definition", tr.definition}});
+  return out;
+}
+
 nlohmann::ordered_json TableJson(const Table& t) {
   nlohmann::ordered_json j;
   j["name"] = t.name;
@@ -127,12 +133,34 @@ nlohmann::ordered_json TableJson(const Table& t) {
   SetIf(j, "comment", t.comment);
   SetIf(j, "without_rowid", t.without_rowid);
   SetIf(j, "strict", t.strict);
-  if (!t.triggers.empty()) {
-    auto& triggers = j["triggers"] = nlohmann::ordered_json::array();
-    for (const Trigger& tr : t.triggers) {
-      triggers.push_back({{"name", tr.name}, {"definition", tr.definition}});
+  if (!t.triggers.empty()) j["triggers"] = TriggersJson(t.triggers);
+  return j;
+}
+
+nlohmann::ordered_json ViewJson(const View& v) {
+  nlohmann::ordered_json j;
+  j["name"] = v.name;
+  SetIf(j, "materialized", v.materialized);
+  j["definition"] = v.definition;
+  if (!v.columns.empty()) {
+    auto& columns = j["columns"] = nlohmann::ordered_json::array();
+    for (const Column& c : v.columns) {
+      nlohmann::ordered_json cj{{"name", c.name}, {"type", c.type}};
+      SetIf(cj, "comment", c.comment);
+      columns.push_back(cj);
     }
   }
+  if (!v.options.empty()) j["options"] = v.options;
+  if (!v.indexes.empty()) {
+    auto& indexes = j["indexes"] = nlohmann::ordered_json::array();
+    for (const Index& ix : v.indexes) indexes.push_back(IndexJson(ix));
+  }
+  if (!v.depends.empty()) {
+    auto& depends = j["depends"] = nlohmann::ordered_json::array();
+    for (const ObjectRef& r : v.depends) depends.push_back({{"schema", r.schema}, {"name", r.name}});
+  }
+  if (!v.triggers.empty()) j["triggers"] = TriggersJson(v.triggers);
+  SetIf(j, "comment", v.comment);
   return j;
 }
 
@@ -167,6 +195,7 @@ std::string MermaidText(std::string_view s) {
 const Column* Table::FindColumn(std::string_view n) const { return FindByName(columns, n); }
 const Table* Schema::FindTable(std::string_view n) const { return FindByName(tables, n); }
 const Enum* Schema::FindEnum(std::string_view n) const { return FindByName(enums, n); }
+const View* Schema::FindView(std::string_view n) const { return FindByName(views, n); }
 const Schema* Realm::FindSchema(std::string_view n) const { return FindByName(schemas, n); }
 
 std::string_view FkActionSql(FkAction a) {
@@ -201,6 +230,10 @@ std::string ToJson(const Realm& realm) {
         SetIf(ej, "comment", e.comment);
         enums.push_back(ej);
       }
+    }
+    if (!s.views.empty()) {
+      auto& views = sj["views"] = nlohmann::ordered_json::array();
+      for (const View& v : s.views) views.push_back(ViewJson(v));
     }
     schemas.push_back(sj);
   }

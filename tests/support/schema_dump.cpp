@@ -179,9 +179,14 @@ std::vector<std::string> SqliteForeignKeyLines(Conn& conn, const std::string& ta
 std::vector<std::string> SqliteDump(Conn& conn, const std::vector<std::string>& exclude_tables) {
   const schema::Realm realm = migrate::Inspect(conn);
   std::vector<std::string> lines;
+  // Views and triggers with their statements, which SQLite keeps as written.
   const Rows others = conn.Query(
-      "SELECT type, name FROM sqlite_master WHERE type NOT IN ('table', 'index') ORDER BY 1, 2");
-  for (const Row& r : others.rows) lines.push_back(fmt::format("{} {}", Value(r[0]), Value(r[1])));
+      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type NOT IN ('table', 'index') "
+      "ORDER BY 1, 2");
+  for (const Row& r : others.rows) {
+    lines.push_back(fmt::format("{} {} on {}: {}", Value(r[0]), Value(r[1]), Value(r[2]),
+                                NormalizeSql(Value(r[3]))));
+  }
   const Rows tables = conn.Query(
       "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
       "ESCAPE '\\' ORDER BY name");

@@ -40,6 +40,9 @@ struct AddCheck { schema::Check check; };
 struct DropCheck { schema::Check check; };
 struct ModifyCheck { schema::Check from, to; };
 struct ModifyTableComment { std::string from, to; };
+struct AddTrigger { schema::Trigger trigger; };
+struct DropTrigger { schema::Trigger trigger; };
+struct ModifyTrigger { schema::Trigger from, to; };  // drop and re-create
 // SQLite-only table options (WITHOUT ROWID, STRICT): always a rebuild.
 struct ModifyTableOptions {};
 
@@ -47,7 +50,7 @@ using TableChange =
     std::variant<AddColumn, DropColumn, ModifyColumn, AddIndex, DropIndex, ModifyIndex,
                  AddPrimaryKey, DropPrimaryKey, ModifyPrimaryKey, AddForeignKey, DropForeignKey,
                  ModifyForeignKey, AddCheck, DropCheck, ModifyCheck, ModifyTableComment,
-                 ModifyTableOptions>;
+                 ModifyTableOptions, AddTrigger, DropTrigger, ModifyTrigger>;
 
 struct AddSchema { schema::Schema schema; };        // the schema, empty of objects
 struct DropSchema { schema::Schema schema; };       // the schema, empty of objects
@@ -73,10 +76,18 @@ struct AddTable { schema::Table table; };
 struct DropTable { schema::Table table; };
 // `from` and `to` are the whole table before and after; `changes` what differs.
 struct ModifyTable { schema::Table from, to; std::vector<TableChange> changes; };
+struct AddView { schema::View view; };
+struct DropView { schema::View view; };
+// `recreate`: the view must be dropped before the plan's other changes and created again after
+// them, because it reads a column that is dropped or changes type, or a view that is re-created
+// (the differ adds such views with `from` and `to` equal). Otherwise the planner decides how to
+// get from `from` to `to`.
+struct ModifyView { schema::View from, to; bool recreate = false; };
 // clang-format on
 
 using Change = std::variant<AddSchema, DropSchema, ModifySchemaComment, AddExtension, DropExtension,
-                            AddEnum, DropEnum, ModifyEnum, AddTable, DropTable, ModifyTable>;
+                            AddEnum, DropEnum, ModifyEnum, AddTable, DropTable, ModifyTable,
+                            AddView, DropView, ModifyView>;
 
 struct DiffOptions {
   // Compare column types case-insensitively (SQLite stores declared types as written).

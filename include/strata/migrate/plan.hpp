@@ -44,12 +44,13 @@ struct PlanOptions {
   std::vector<std::string> qualified_schemas;
   // Indentation for multi-line CREATE TABLE; empty writes each statement on one line.
   std::string indent;
-  // Names of every table of the realms diffed (TableNames), tables the changes do not touch
-  // included: temporary tables of a plan (SQLite's rebuild copies) get names none of them has.
+  // Names of every table and view of the realms diffed (TableNames), those the changes do not
+  // touch included: temporary tables of a plan (SQLite's rebuild copies) get names none of them
+  // has.
   std::vector<std::string> taken_names;
 };
 
-// The table names of both realms, for PlanOptions::taken_names.
+// The table and view names of both realms, for PlanOptions::taken_names.
 std::vector<std::string> TableNames(const schema::Realm& a, const schema::Realm& b);
 
 Plan PlanChanges(Dialect dialect, const std::vector<Change>& changes,

@@ -48,6 +48,9 @@ rel AS (
 ),
 tbl AS (
   SELECT oid, relname, nspname, relnamespace FROM rel WHERE relkind = 'r' AND NOT relispartition
+),
+vw AS (
+  SELECT oid, relname, nspname, relkind FROM rel WHERE relkind IN ('v', 'm')
 )
 )sql";
 
@@ -103,7 +106,7 @@ WHERE a.attnum > 0 AND a.attrelid IN (
   SELECT confrelid FROM pg_constraint
   WHERE contype = 'f' AND conrelid IN (SELECT oid FROM tbl)
     AND confrelid NOT IN (SELECT oid FROM tbl)))sql",
-    // Indexes that are not constraints.
+    // Indexes that are not constraints (of tables and materialized views).
     R"sql(SELECT i.indrelid, i.indexrelid, ic.relname, i.indisunique, @NND@, am.amname, i.indkey,
        i.indnkeyatts, i.indoption,
        CASE WHEN 0 = ANY (i.indkey::int2[]) THEN (
@@ -130,19 +133,20 @@ WHERE a.attnum > 0 AND a.attrelid IN (
        array_to_string(ic.reloptions, ', '),
        (SELECT spcname FROM pg_tablespace WHERE oid = ic.reltablespace)
 FROM pg_index i
-JOIN tbl ON tbl.oid = i.indrelid
+JOIN (SELECT oid FROM tbl UNION ALL SELECT oid FROM vw WHERE relkind = 'm') r ON r.oid = i.indrelid
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indexrelid NOT IN (SELECT conindid FROM pg_constraint
                            WHERE contype IN ('p', 'u', 'x')))sql",
-    // Comments of tables, columns (objsubid), indexes ('r') and constraints ('c'), fetched at
+    // Comments of tables, views, their columns (objsubid), indexes ('r') and constraints ('c'), fetched at
     // once: a lookup per object costs more than the whole list.
     R"sql(SELECT CASE d.classoid WHEN 'pg_class'::regclass THEN 'r' ELSE 'c' END,
        d.objoid, d.objsubid, d.description
 FROM pg_description d
 WHERE (d.classoid = 'pg_class'::regclass
-       AND d.objoid IN (SELECT oid FROM tbl UNION ALL
-                        SELECT indexrelid FROM pg_index WHERE indrelid IN (SELECT oid FROM tbl)))
+       AND d.objoid IN (SELECT oid FROM tbl UNION ALL SELECT oid FROM vw UNION ALL
+                        SELECT indexrelid FROM pg_index
+                        WHERE indrelid IN (SELECT oid FROM tbl UNION ALL SELECT oid FROM vw)))
    OR (d.classoid = 'pg_constraint'::regclass
        AND d.objoid IN (SELECT oid FROM pg_constraint WHERE conrelid IN (SELECT oid FROM tbl))))sql",
     // Enum types, their labels in order (a JSON array) and comments.
@@ -163,13 +167,33 @@ ORDER BY x.extname)sql",
 WHERE rel.relkind = 'S' AND NOT EXISTS (
   SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = rel.oid
     AND d.deptype = 'i'))sql",
+    // Views and materialized views: the definition as the server deparses it, options, and the
+    // tablespace the IR does not model.
+    R"sql(SELECT vw.oid, vw.nspname, vw.relname, vw.relkind = 'm', pg_get_viewdef(vw.oid),
+       coalesce(array_to_json(c.reloptions), '[]'),
+       (SELECT spcname FROM pg_tablespace WHERE oid = c.reltablespace)
+FROM vw JOIN pg_class c ON c.oid = vw.oid)sql",
+    // Their columns, and whether one has a default (ALTER VIEW … SET DEFAULT, not modelled).
+    R"sql(SELECT a.attrelid, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod),
+       EXISTS (SELECT 1 FROM pg_attrdef ad WHERE ad.adrelid = a.attrelid AND ad.adnum = a.attnum)
+FROM pg_attribute a JOIN vw ON vw.oid = a.attrelid
+WHERE a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum)sql",
+    // The relations each view's rule reads (pg_depend of its _RETURN rule).
+    R"sql(SELECT DISTINCT rw.ev_class, rn.nspname, r.relname
+FROM pg_rewrite rw
+JOIN vw ON vw.oid = rw.ev_class
+JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = rw.oid
+                AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> rw.ev_class
+JOIN pg_class r ON r.oid = d.refobjid
+JOIN pg_namespace rn ON rn.oid = r.relnamespace
+WHERE r.relkind IN ('r', 'p', 'v', 'm', 'f'))sql",
     // Objects the IR does not model: kind, schema, name.
-    R"sql(SELECT CASE rel.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-                        WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
+    R"sql(SELECT CASE rel.relkind WHEN 'f' THEN 'foreign table' WHEN 'p' THEN 'partitioned table'
                         ELSE 'partition' END,
        rel.nspname, rel.relname
 FROM rel
-WHERE rel.relkind IN ('v', 'm', 'f', 'p') OR (rel.relkind = 'r' AND rel.relispartition)
+WHERE rel.relkind IN ('f', 'p') OR (rel.relkind = 'r' AND rel.relispartition)
 UNION ALL
 SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate'
                       WHEN 'w' THEN 'window function' ELSE 'function' END,
@@ -222,6 +246,9 @@ enum Section {
   kEnums,
   kExtensions,
   kSequences,
+  kViews,
+  kViewColumns,
+  kViewDepends,
   kUnsupported,
   kSectionCount
 };
@@ -277,6 +304,8 @@ enum ConstraintField {
   kConValidated,
   kConMatchType
 };
+enum ViewField { kViewOid, kViewSchema, kViewName, kViewMaterialized, kViewDef, kViewOptions, kViewSpace };
+enum ViewColumnField { kVcRel, kVcNum, kVcName, kVcType, kVcDefault };
 enum IndexField {
   kIdxRel,
   kIdxOid,
@@ -406,6 +435,14 @@ std::string StripOuterParens(std::string expr) {
     }
   }
   return expr.substr(1, expr.size() - 2);
+}
+
+// pg_get_viewdef's text without the `;` it ends with (and the blanks around it).
+std::string ViewDefinition(std::string text) {
+  while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';')) {
+    text.pop_back();
+  }
+  return text;
 }
 
 // The serial type standing for `type` when its default is nextval of an owned sequence.
@@ -722,10 +759,58 @@ schema::Realm Assemble(const std::vector<Rows>& sections, bool scoped) {
   for (const Row& row : sections[kConstraints].rows) {
     AddConstraint(row, names, comments, tables.at(OidOf(row, kConRel)));
   }
+  std::unordered_map<Oid, schema::View> views;
+  for (const Row& row : sections[kViews].rows) {
+    const Oid oid = OidOf(row, kViewOid);
+    schema::View& v = views[oid];
+    v.schema = Text(row, kViewSchema);
+    v.name = Text(row, kViewName);
+    v.materialized = Bool(row, kViewMaterialized);
+    v.definition = ViewDefinition(Text(row, kViewDef));
+    v.options = json::parse(Text(row, kViewOptions)).get<std::vector<std::string>>();
+    std::sort(v.options.begin(), v.options.end());
+    v.comment = CommentOf(comments, 'r', oid);
+    if (!Text(row, kViewSpace).empty()) {
+      realm.unsupported.push_back(
+          {.kind = "tablespace",
+           .schema = v.schema,
+           .name = fmt::format("{} (in {})", v.name, Text(row, kViewSpace))});
+    }
+  }
+  for (const Row& row : sections[kViewColumns].rows) {
+    const Oid rel = OidOf(row, kVcRel);
+    schema::View& v = views.at(rel);
+    const int attnum = static_cast<int>(Int(row, kVcNum));
+    v.columns.push_back({.name = Text(row, kVcName),
+                         .type = Text(row, kVcType),
+                         .comment = CommentOf(comments, 'r', rel, attnum)});
+    AddName(names, rel, attnum, v.columns.back().name);
+    if (Bool(row, kVcDefault)) {
+      realm.unsupported.push_back({.kind = "view column default",
+                                   .schema = v.schema,
+                                   .name = v.name + "." + v.columns.back().name});
+    }
+  }
+  for (const Row& row : sections[kViewDepends].rows) {
+    views.at(OidOf(row, 0)).depends.push_back({Text(row, 1), Text(row, 2)});
+  }
   for (const Row& row : sections[kIndexes].rows) {
-    schema::Table& t = tables.at(OidOf(row, kIdxRel));
-    t.indexes.push_back(IndexOf(row, names, comments, t, &realm.unsupported));
-    ReportStorage(row, kIdxStorage, kIdxSpace, t.schema, t.indexes.back().name, &realm.unsupported);
+    const Oid rel = OidOf(row, kIdxRel);
+    if (auto t = tables.find(rel); t != tables.end()) {
+      t->second.indexes.push_back(IndexOf(row, names, comments, t->second, &realm.unsupported));
+      ReportStorage(row, kIdxStorage, kIdxSpace, t->second.schema, t->second.indexes.back().name,
+                    &realm.unsupported);
+      continue;
+    }
+    schema::View& v = views.at(rel);
+    const schema::Table owner{.schema = v.schema, .name = v.name};
+    v.indexes.push_back(IndexOf(row, names, comments, owner, &realm.unsupported));
+    ReportStorage(row, kIdxStorage, kIdxSpace, v.schema, v.indexes.back().name, &realm.unsupported);
+  }
+  for (auto& [oid, v] : views) {
+    SortByName(v.indexes);
+    std::sort(v.depends.begin(), v.depends.end());
+    schemas.at(v.schema).views.push_back(std::move(v));
   }
   for (auto& [oid, t] : tables) {
     SortByName(t.indexes);
@@ -743,6 +828,7 @@ schema::Realm Assemble(const std::vector<Rows>& sections, bool scoped) {
   for (auto& [name, s] : schemas) {
     SortByName(s.tables);
     SortByName(s.enums);
+    SortByName(s.views);
     realm.schemas.push_back(std::move(s));
   }
   for (const Row& row : sections[kExtensions].rows) {

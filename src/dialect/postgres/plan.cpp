@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <map>
 #include <set>
 #include <tuple>
@@ -238,11 +239,12 @@ class Planner {
           change);
     }
     DropTables(dropped, dropped_changes);
+    OrderViews();
     MarkUsedEnumValues();
     migrate::Plan plan;
-    for (auto* phase : {&schemas_, &extensions_, &enums_, &fk_drops_, &table_drops_,
-                        &enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_, &enum_drops_,
-                        &extension_drops_, &schema_drops_}) {
+    for (auto* phase : {&schemas_, &extensions_, &enums_, &view_drops_, &fk_drops_, &table_drops_,
+                        &enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_,
+                        &view_creates_, &enum_drops_, &extension_drops_, &schema_drops_}) {
       for (auto& s : *phase) plan.statements.push_back(std::move(s));
     }
     plan.warnings = std::move(warnings_);
@@ -256,7 +258,8 @@ class Planner {
   // transaction (IF NOT EXISTS makes that safe to repeat); otherwise the plan stays transactional.
   void MarkUsedEnumValues() {
     for (const auto& [index, literal] : added_values_) {
-      for (const auto* phase : {&enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_}) {
+      for (const auto* phase :
+           {&enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_, &view_creates_}) {
         for (const auto& st : *phase) {
           if (st.sql.find(literal) != std::string::npos) enums_[index].no_tx = true;
         }
@@ -714,6 +717,161 @@ class Planner {
     if (!fks.empty()) Emit(fk_adds_, Block("ALTER TABLE " + TableName(t), fks, false));
   }
 
+  // --- views ---
+
+  // The statements of each view dropped and of each view created or changed, put in dependency
+  // order into view_drops_ and view_creates_ by OrderViews.
+  struct ViewStep {
+    schema::ObjectRef view;
+    std::vector<schema::ObjectRef> depends;
+    std::vector<Statement> statements;
+  };
+
+  static std::string ViewKeyword(const schema::View& v) {
+    return v.materialized ? "MATERIALIZED VIEW" : "VIEW";
+  }
+
+  static schema::Table Owner(const schema::View& v) {
+    return schema::Table{.schema = v.schema, .name = v.name};
+  }
+
+  // Whether `to` differs from `from` only in what can change in place: comments, and the indexes
+  // of a materialized view.
+  static bool SameShape(schema::View from, schema::View to) {
+    for (schema::View* v : {&from, &to}) {
+      v->comment.clear();
+      v->indexes.clear();
+      for (auto& c : v->columns) c.comment.clear();
+    }
+    return from == to;
+  }
+
+  // CREATE OR REPLACE VIEW keeps the view's existing columns, names and types, in order, and may
+  // only add columns after them.
+  static bool Replaceable(const schema::View& from, const schema::View& to) {
+    if (from.materialized || to.materialized || to.columns.size() < from.columns.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < from.columns.size(); ++i) {
+      if (from.columns[i].name != to.columns[i].name ||
+          from.columns[i].type != to.columns[i].type) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  ViewStep& Step(std::vector<ViewStep>& steps, const schema::View& v) {
+    steps.push_back({{v.schema, v.name}, v.depends, {}});
+    return steps.back();
+  }
+
+  void StepEmit(ViewStep& step, std::string sql) {
+    step.statements.push_back({.sql = std::move(sql), .comment = migrate::Describe(*change_)});
+  }
+
+  std::string ViewSql(const schema::View& v, bool replace) const {
+    std::string sql = fmt::format("CREATE {}{} {}", replace ? "OR REPLACE " : "", ViewKeyword(v),
+                                  Name(v.schema, v.name));
+    if (!v.options.empty()) sql += " WITH (" + Join(v.options, ", ") + ")";
+    return sql + " AS\n" + v.definition;
+  }
+
+  // The comments of `to` that differ from those of `from` (all of them for a new view).
+  void ViewComments(ViewStep& step, const schema::View* from, const schema::View& to) {
+    if (to.comment != (from ? from->comment : std::string())) {
+      StepEmit(step, fmt::format("COMMENT ON {} {} IS {}", ViewKeyword(to), Name(to.schema, to.name),
+                                 Comment(to.comment)));
+    }
+    for (const auto& c : to.columns) {
+      std::string old;
+      if (from != nullptr) {
+        for (const auto& f : from->columns) {
+          if (f.name == c.name) old = f.comment;
+        }
+      }
+      if (c.comment != old) {
+        StepEmit(step, ColumnCommentSql(c, Owner(to)));
+      }
+    }
+  }
+
+  void CreateView(const schema::View& v) {
+    ViewStep& step = Step(view_create_steps_, v);
+    StepEmit(step, ViewSql(v, false));
+    for (const auto& idx : v.indexes) {
+      StepEmit(step, CreateIndexSql(idx, Owner(v)));
+      if (!idx.comment.empty()) StepEmit(step, IndexCommentSql(idx, Owner(v)));
+    }
+    ViewComments(step, nullptr, v);
+  }
+
+  // Dropping a view takes its indexes and comments along.
+  void DropView(const schema::View& v) {
+    StepEmit(Step(view_drop_steps_, v),
+             fmt::format("DROP {} {}", ViewKeyword(v), Name(v.schema, v.name)));
+  }
+
+  void Plan(const migrate::AddView& c) { CreateView(c.view); }
+  void Plan(const migrate::DropView& c) { DropView(c.view); }
+
+  void Plan(const migrate::ModifyView& c) {
+    const schema::View& from = c.from;
+    const schema::View& to = c.to;
+    const bool in_place = SameShape(from, to);
+    if (c.recreate || (!in_place && !Replaceable(from, to))) {
+      DropView(from);
+      CreateView(to);
+      return;
+    }
+    ViewStep& step = Step(view_create_steps_, to);
+    if (!in_place) StepEmit(step, ViewSql(to, true));
+    for (const auto& idx : from.indexes) {
+      if (!Contains(to.indexes, idx)) {
+        StepEmit(Step(view_drop_steps_, from), "DROP INDEX " + Name(from.schema, idx.name));
+      }
+    }
+    for (const auto& idx : to.indexes) {
+      const auto old = std::find_if(from.indexes.begin(), from.indexes.end(),
+                                    [&](const schema::Index& i) { return i.name == idx.name; });
+      if (old == from.indexes.end() || !(*old == idx)) {
+        StepEmit(step, CreateIndexSql(idx, Owner(to)));
+        if (!idx.comment.empty()) StepEmit(step, IndexCommentSql(idx, Owner(to)));
+      }
+    }
+    ViewComments(step, &from, to);
+  }
+
+  // Views are created after what they read and dropped before it: each phase is ordered by the
+  // views' dependencies on each other (those on tables are met by the phases around them).
+  void OrderViews() {
+    auto order = [](std::vector<ViewStep>& steps, std::vector<Statement>& phase,
+                    bool dependents_first) {
+      std::map<schema::ObjectRef, std::vector<size_t>> by_view;
+      for (size_t i = 0; i < steps.size(); ++i) by_view[steps[i].view].push_back(i);
+      std::vector<size_t> sorted;
+      std::vector<int> state(steps.size(), 0);  // 0 new, 1 on the path, 2 placed
+      std::function<void(size_t)> visit = [&](size_t i) {
+        if (state[i] != 0) return;  // a cycle cannot exist among views the server accepted
+        state[i] = 1;
+        for (const auto& dep : steps[i].depends) {
+          auto it = by_view.find(dep);
+          if (it == by_view.end()) continue;
+          for (size_t j : it->second) visit(j);
+        }
+        state[i] = 2;
+        sorted.push_back(i);
+      };
+      for (size_t i = 0; i < steps.size(); ++i) visit(i);
+      if (dependents_first) std::reverse(sorted.begin(), sorted.end());
+      for (size_t i : sorted) {
+        for (auto& st : steps[i].statements) phase.push_back(std::move(st));
+      }
+    };
+    order(view_drop_steps_, view_drops_, true);
+    order(view_create_steps_, view_creates_, false);
+  }
+
   // Dropped tables go in an order where no table is dropped while another dropped table still
   // references it; foreign keys that form a cycle among them are dropped first.
   void DropTables(const std::vector<const migrate::DropTable*>& dropped,
@@ -1082,6 +1240,18 @@ class Planner {
   void Alter(const migrate::ModifyTableOptions&, const migrate::ModifyTable&, TableWork&,
              std::map<std::string, std::string>&) {}
 
+  // The PostgreSQL inspector reports triggers as unsupported and never fills Table::triggers.
+  template <typename T>
+    requires std::is_same_v<T, migrate::AddTrigger> || std::is_same_v<T, migrate::DropTrigger> ||
+             std::is_same_v<T, migrate::ModifyTrigger>
+  void Alter(const T&, const migrate::ModifyTable& m, TableWork&,
+             std::map<std::string, std::string>&) {
+    throw Error(fmt::format(
+        "cannot plan a trigger change on table {}: PostgreSQL triggers are not managed by strata "
+        "yet (write the CREATE TRIGGER / DROP TRIGGER statements in a migration of your own)",
+        TableName(m.to)));
+  }
+
   // Dropping a column takes its indexes, unique constraints, checks and foreign keys along. Those
   // the changes leave untouched are dropped explicitly beforehand and re-created after the column
   // is back.
@@ -1127,8 +1297,10 @@ class Planner {
   const migrate::PlanOptions& options_;
   const bool reverse_;
   const Change* change_ = nullptr;
-  std::vector<Statement> schemas_, extensions_, enums_, fk_drops_, table_drops_, enum_rebuilds_,
-      table_creates_, table_alters_, fk_adds_, enum_drops_, extension_drops_, schema_drops_;
+  std::vector<Statement> schemas_, extensions_, enums_, view_drops_, fk_drops_, table_drops_,
+      enum_rebuilds_, table_creates_, table_alters_, fk_adds_, view_creates_, enum_drops_,
+      extension_drops_, schema_drops_;
+  std::vector<ViewStep> view_drop_steps_, view_create_steps_;
   std::vector<std::string> warnings_, irreversible_;
   std::vector<std::pair<size_t, std::string>> added_values_;  // ADD VALUE index in enums_, literal
   // Enum types re-created by the plan: what each takes in the tables (see PrepareEnumRebuild).

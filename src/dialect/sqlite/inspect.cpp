@@ -18,7 +18,10 @@ namespace strata::dialect::sqlite {
 using driver::sqlite::EqualFold;
 using driver::sqlite::Join;
 using driver::sqlite::Lower;
+using driver::sqlite::Token;
+using driver::sqlite::TokenKind;
 using driver::sqlite::Tokenize;
+using driver::sqlite::Unquote;
 
 namespace {
 
@@ -231,6 +234,8 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
   std::map<std::string, std::string> index_sql;
   std::map<std::string, const Row*> kind_of;
   std::vector<const Row*> triggers;
+  std::map<std::string, schema::View> views;  // by name
+  std::map<std::string, schema::View*> views_by_folded_name;
   for (const Row& row : kinds.rows) kind_of[Text(row, 0)] = &row;
   for (const Row& row : objects.rows) {
     const std::string& type = Text(row, 0);
@@ -238,9 +243,12 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
     if (IsInternal(name)) continue;
     if (type == "index") {
       if (row[2]) index_sql[name] = *row[2];
-    } else if (type == "view" || type == "trigger") {
-      realm.unsupported.push_back({.kind = type, .schema = "main", .name = name});
-      if (type == "trigger") triggers.push_back(&row);
+    } else if (type == "view") {
+      schema::View& v = views[name];
+      v = {.schema = "main", .name = name, .definition = Text(row, 2)};
+      views_by_folded_name[Lower(name)] = &v;
+    } else if (type == "trigger") {
+      triggers.push_back(&row);
     } else if (type == "table" && kind_of.contains(name)) {
       const Row& kind = *kind_of[name];
       if (Text(kind, 1) == "virtual") {
@@ -294,19 +302,42 @@ schema::Realm SqliteDialect::Inspect(Conn& conn) const {
     }
   }
 
-  // Triggers stay unsupported, but a table keeps its own so that a rebuild can re-create them
-  // (tbl_name is spelled as the trigger's statement wrote it: names match case-insensitively).
+  // A trigger belongs to its table or view (tbl_name is spelled as the trigger's statement wrote
+  // it: names match case-insensitively).
+  auto by_name = [](const auto& a, const auto& b) { return a.name < b.name; };
   for (const Row* row : triggers) {
-    if (auto it = by_folded_name.find(Lower(Text(*row, 3)));
-        it != by_folded_name.end() && (*row)[2]) {
-      it->second->table.triggers.push_back({.name = Text(*row, 1), .definition = *(*row)[2]});
+    schema::Trigger trigger{.name = Text(*row, 1), .definition = Text(*row, 2)};
+    if (auto t = by_folded_name.find(Lower(Text(*row, 3))); t != by_folded_name.end()) {
+      t->second->table.triggers.push_back(std::move(trigger));
+    } else if (auto v = views_by_folded_name.find(Lower(Text(*row, 3)));
+               v != views_by_folded_name.end()) {
+      v->second->triggers.push_back(std::move(trigger));
+    } else {
+      realm.unsupported.push_back({.kind = "trigger", .schema = "main", .name = trigger.name});
     }
   }
   schema::Schema main{.name = "main"};
   for (auto& [name, state] : tables) {
-    std::sort(state.table.triggers.begin(), state.table.triggers.end(),
-              [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::sort(state.table.triggers.begin(), state.table.triggers.end(), by_name);
   }
+  // What a view reads: the tables and views its statement names (a word that happens to be such a
+  // name only adds an ordering constraint, or re-creates the view with a table it does not read).
+  for (auto& [name, v] : views) {
+    std::sort(v.triggers.begin(), v.triggers.end(), by_name);
+    std::set<schema::ObjectRef> depends;
+    for (const Token& token : Tokenize(v.definition)) {
+      if (token.kind != TokenKind::kWord && token.kind != TokenKind::kIdent) continue;
+      const std::string folded = Lower(Unquote(token));
+      if (folded == Lower(name)) continue;
+      if (auto t = by_folded_name.find(folded); t != by_folded_name.end()) {
+        depends.insert({"main", t->second->table.name});
+      } else if (auto o = views_by_folded_name.find(folded); o != views_by_folded_name.end()) {
+        depends.insert({"main", o->second->name});
+      }
+    }
+    v.depends.assign(depends.begin(), depends.end());
+  }
+  for (auto& [name, v] : views) main.views.push_back(std::move(v));
   for (auto& [name, state] : tables) std::sort(state.pk.begin(), state.pk.end());
   for (auto& [name, state] : tables) AddForeignKeys(state, by_folded_name);
   for (auto& [name, state] : tables) {

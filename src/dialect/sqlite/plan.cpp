@@ -286,6 +286,9 @@ bool NeedsRebuild(const migrate::ModifyTable& m) {
               return InlineForeignKeyColumn(m, c.key) != nullptr;
             },
             [](const migrate::ModifyTableComment&) { return true; },
+            [](const migrate::AddTrigger&) { return true; },
+            [](const migrate::DropTrigger&) { return true; },
+            [](const migrate::ModifyTrigger&) { return true; },
             [](const auto&) { return false; },
         },
         change);
@@ -318,6 +321,30 @@ std::vector<const schema::Table*> ParentsFirst(const std::vector<const schema::T
     if (marks[i] == Mark::kNew) visit(i);
   }
   return order;
+}
+
+// A view a plan drops or creates, and the change it comes from.
+using ViewChange = std::pair<const schema::View*, const migrate::Change*>;
+
+// `views` ordered so that each comes after the views it reads (or before them, for drops).
+std::vector<ViewChange> InDependencyOrder(const std::vector<ViewChange>& views,
+                                          bool dependents_first) {
+  std::map<std::string, size_t> position;  // folded name → index
+  for (size_t i = 0; i < views.size(); ++i) position[Lower(views[i].first->name)] = i;
+  std::vector<ViewChange> out;
+  std::vector<bool> placed(views.size(), false), visiting(views.size(), false);
+  std::function<void(size_t)> visit = [&](size_t i) {
+    if (placed[i] || visiting[i]) return;
+    visiting[i] = true;
+    for (const auto& dep : views[i].first->depends) {
+      if (auto it = position.find(Lower(dep.name)); it != position.end()) visit(it->second);
+    }
+    placed[i] = true;
+    out.push_back(views[i]);
+  };
+  for (size_t i = 0; i < views.size(); ++i) visit(i);
+  if (dependents_first) std::reverse(out.begin(), out.end());
+  return out;
 }
 
 // "main" always exists and cannot go: changes to it need no statement. Other schemas cannot exist.
@@ -371,6 +398,7 @@ void Planner::CreateTable(const schema::Table& t, const std::string& comment) {
   for (const auto& index : t.indexes) {
     if (!index.constraint) Add(CreateIndexSql(t, index), comment);
   }
+  for (const auto& trigger : t.triggers) Add(trigger.definition, comment);
 }
 
 void Planner::WarnNotNullWithoutDefault(const schema::Table& t, const schema::Column& c) {
@@ -390,6 +418,13 @@ void Planner::ModifyTable(const migrate::ModifyTable& m, const std::string& comm
   }
   const schema::Table& t = m.to;
   const std::string table = QuoteIdent(t.name);
+  for (const auto& change : m.changes) {
+    if (const auto* c = std::get_if<migrate::DropTrigger>(&change)) {
+      Add("DROP TRIGGER " + QuoteIdent(c->trigger.name), comment);
+    } else if (const auto* c = std::get_if<migrate::ModifyTrigger>(&change)) {
+      Add("DROP TRIGGER " + QuoteIdent(c->from.name), comment);
+    }
+  }
   // Index names are unique per database: drop before creating, and before dropping columns.
   for (const auto& change : m.changes) {
     if (const auto* c = std::get_if<migrate::DropIndex>(&change)) {
@@ -420,6 +455,13 @@ void Planner::ModifyTable(const migrate::ModifyTable& m, const std::string& comm
       Add(CreateIndexSql(t, c->index), comment);
     } else if (const auto* c = std::get_if<migrate::ModifyIndex>(&change)) {
       Add(CreateIndexSql(t, c->to), comment);
+    }
+  }
+  for (const auto& change : m.changes) {
+    if (const auto* c = std::get_if<migrate::AddTrigger>(&change)) {
+      Add(c->trigger.definition, comment);
+    } else if (const auto* c = std::get_if<migrate::ModifyTrigger>(&change)) {
+      Add(c->to.definition, comment);
     }
   }
 }
@@ -463,10 +505,13 @@ void Planner::Rebuild(const migrate::ModifyTable& m, const std::string& comment)
   for (const auto& index : to.indexes) {
     if (!index.constraint) Add(CreateIndexSql(to, index), comment);
   }
-  // DROP TABLE took the table's triggers with it: they come back as they were.
-  for (const auto& trigger : from.triggers) {
+  // DROP TABLE took the table's triggers with it: those of the new definition are created.
+  for (const auto& trigger : to.triggers) {
     WarnTriggerUsesDroppedColumns(from, to, trigger);
-    Add(trigger.definition, fmt::format("{} (re-create trigger \"{}\")", comment, trigger.name));
+    const bool kept = std::find(from.triggers.begin(), from.triggers.end(), trigger) !=
+                      from.triggers.end();
+    Add(trigger.definition,
+        kept ? fmt::format("{} (re-create trigger \"{}\")", comment, trigger.name) : comment);
   }
 }
 
@@ -495,6 +540,7 @@ void Planner::WarnTriggerUsesDroppedColumns(const schema::Table& from, const sch
 std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes,
                                      std::vector<std::string>* warnings) {
   std::vector<const migrate::Change*> dropped, modified, added;
+  std::vector<ViewChange> dropped_views, created_views;
   for (const std::string& name : options_.taken_names) taken_.insert(Lower(name));
   for (const auto& change : changes) {
     const schema::Table* named = nullptr;
@@ -529,8 +575,20 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
             [&](const migrate::AddTable&) { added.push_back(&change); },
             [&](const migrate::DropTable&) { dropped.push_back(&change); },
             [&](const migrate::ModifyTable&) { modified.push_back(&change); },
+            [&](const migrate::AddView& c) { created_views.push_back({&c.view, &change}); },
+            [&](const migrate::DropView& c) { dropped_views.push_back({&c.view, &change}); },
+            [&](const migrate::ModifyView& c) {
+              // SQLite has no CREATE OR REPLACE VIEW: a changed view is dropped and created.
+              dropped_views.push_back({&c.from, &change});
+              created_views.push_back({&c.to, &change});
+            },
         },
         change);
+  }
+  // Views go first (those that read others before them) and come back last, so that no ALTER
+  // TABLE meets a view it would break: SQLite checks every view when a column is dropped.
+  for (const auto& [view, change] : InDependencyOrder(dropped_views, true)) {
+    Add("DROP VIEW " + QuoteIdent(view->name), migrate::Describe(*change));
   }
   // Each change's table, ordered parents first, with the change it comes from.
   struct Ordered {
@@ -570,6 +628,11 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
   for (const auto* t : adds.tables) CreateTable(*t, migrate::Describe(*adds.change_of.at(t)));
   for (const auto* c : modified) {
     ModifyTable(std::get<migrate::ModifyTable>(*c), migrate::Describe(*c));
+  }
+  for (const auto& [view, change] : InDependencyOrder(created_views, false)) {
+    const std::string comment = migrate::Describe(*change);
+    Add(view->definition, comment);
+    for (const auto& trigger : view->triggers) Add(trigger.definition, comment);
   }
 
   if (rebuilds_) {

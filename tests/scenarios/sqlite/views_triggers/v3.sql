@@ -1,0 +1,8 @@
+-- name changes type: a rebuild; the views reading items are re-created, its triggers too; an INSTEAD OF trigger on a view.
+CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(40) NOT NULL, price INTEGER NOT NULL);
+CREATE TABLE audit (id INTEGER PRIMARY KEY, item_id INTEGER, what TEXT NOT NULL);
+CREATE VIEW cheap_items AS SELECT id, name FROM items WHERE price < 10;
+CREATE VIEW cheap_names AS SELECT name FROM cheap_items;
+CREATE TRIGGER items_added AFTER INSERT ON items BEGIN INSERT INTO audit (item_id, what) VALUES (new.id, 'created'); END;
+CREATE TRIGGER items_removed AFTER DELETE ON items BEGIN INSERT INTO audit (item_id, what) VALUES (old.id, 'removed'); END;
+CREATE TRIGGER cheap_items_insert INSTEAD OF INSERT ON cheap_items BEGIN INSERT INTO items (id, name, price) VALUES (new.id, new.name, 1); END;
