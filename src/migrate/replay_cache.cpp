@@ -26,7 +26,7 @@ using nlohmann::json;
 namespace {
 
 // Bumped whenever the layout below changes, so that older entries miss instead of misreading.
-constexpr int kLayout = 1;
+constexpr int kLayout = 2;  // 2: views
 
 std::vector<std::string> StringsOf(const json& j) { return j.get<std::vector<std::string>>(); }
 
@@ -164,6 +164,47 @@ schema::Table TableOf(const json& j) {
   return t;
 }
 
+json TriggersJson(const std::vector<schema::Trigger>& list) {
+  json out = json::array();
+  for (const schema::Trigger& tr : list) out.push_back(json::array({tr.name, tr.definition}));
+  return out;
+}
+
+std::vector<schema::Trigger> TriggersOf(const json& j) {
+  std::vector<schema::Trigger> out;
+  for (const json& tr : j) {
+    out.push_back(schema::Trigger{.name = tr.at(0).get<std::string>(),
+                                  .definition = tr.at(1).get<std::string>()});
+  }
+  return out;
+}
+
+json ViewJson(const schema::View& v) {
+  json columns = json::array(), indexes = json::array(), depends = json::array();
+  for (const schema::Column& c : v.columns) columns.push_back(ColumnJson(c));
+  for (const schema::Index& x : v.indexes) indexes.push_back(IndexJson(x));
+  for (const schema::ObjectRef& r : v.depends) depends.push_back(json::array({r.schema, r.name}));
+  return json::array({v.schema, v.name, v.definition, v.materialized, columns, v.options, indexes,
+                      depends, TriggersJson(v.triggers), v.comment});
+}
+
+schema::View ViewOf(const json& j) {
+  schema::View v{.schema = j.at(0).get<std::string>(),
+                 .name = j.at(1).get<std::string>(),
+                 .definition = j.at(2).get<std::string>(),
+                 .materialized = j.at(3).get<bool>()};
+  for (const json& c : j.at(4)) v.columns.push_back(ColumnOf(c));
+  v.options = StringsOf(j.at(5));
+  for (const json& x : j.at(6)) v.indexes.push_back(IndexOf(x));
+  for (const json& r : j.at(7)) {
+    v.depends.push_back({r.at(0).get<std::string>(), r.at(1).get<std::string>()});
+  }
+  v.triggers = TriggersOf(j.at(8));
+  v.comment = j.at(9).get<std::string>();
+  if (j.size() != 10) throw Error("unexpected fields in a view");
+  return v;
+}
+
 // Tells apart the entries of concurrent writers in one process; the pid those of processes.
 std::atomic<unsigned> temp_counter{0};
 
@@ -185,11 +226,12 @@ fs::path DefaultCacheDir() {
 std::string ToCacheJson(const schema::Realm& realm) {
   json schemas = json::array(), extensions = json::array(), unsupported = json::array();
   for (const schema::Schema& s : realm.schemas) {
-    json tables = json::array(), enums = json::array();
+    json tables = json::array(), enums = json::array(), views = json::array();
     for (const schema::Table& t : s.tables) tables.push_back(TableJson(t));
     for (const schema::Enum& e : s.enums)
       enums.push_back(json::array({e.schema, e.name, e.values, e.comment}));
-    schemas.push_back(json::array({s.name, tables, enums, s.comment}));
+    for (const schema::View& v : s.views) views.push_back(ViewJson(v));
+    schemas.push_back(json::array({s.name, tables, enums, s.comment, views}));
   }
   for (const schema::Extension& e : realm.extensions)
     extensions.push_back(json::array({e.name, e.schema}));
@@ -213,6 +255,8 @@ schema::Realm FromCacheJson(const std::string& text) {
                                             .comment = e.at(3).get<std::string>()});
       }
       schema.comment = s.at(3).get<std::string>();
+      for (const json& v : s.at(4)) schema.views.push_back(ViewOf(v));
+      if (s.size() != 5) throw Error("unexpected fields in a schema");
       realm.schemas.push_back(std::move(schema));
     }
     for (const json& e : j.at(1)) {

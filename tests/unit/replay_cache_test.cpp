@@ -294,6 +294,16 @@ TEST(ReplayCacheJson, RoundTripsEveryField) {
       {.name = "public",
        .tables = {t},
        .enums = {{.schema = "public", .name = "mood", .values = {"a"}, .comment = "e"}},
+       .views = {{.schema = "public",
+                  .name = "mv",
+                  .definition = " SELECT t.id FROM t",
+                  .materialized = true,
+                  .columns = {{.name = "id", .type = "bigint", .comment = "vc"}},
+                  .options = {"fillfactor=70"},
+                  .indexes = {{.name = "mv_id", .unique = true, .parts = {{.column = "id"}}}},
+                  .depends = {{"public", "t"}},
+                  .triggers = {{.name = "vt", .definition = "CREATE TRIGGER vt …"}},
+                  .comment = "vm"}},
        .comment = "sc"}};
   EXPECT_EQ(FromCacheJson(ToCacheJson(realm)), realm);
   EXPECT_THROW(FromCacheJson("[[], [], []]"), Error);

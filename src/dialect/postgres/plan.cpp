@@ -1,6 +1,7 @@
 // The PostgreSQL planner: changes → DDL statements, ordered so that every statement finds what it
-// needs (schemas and enum types first, foreign keys dropped before and added after the tables they
-// join, types and schemas dropped last).
+// needs (schemas and enum types first, views dropped before and created after the tables they read,
+// foreign keys dropped before and added after the tables they join, types and schemas dropped
+// last).
 #include <fmt/format.h>
 
 #include <algorithm>

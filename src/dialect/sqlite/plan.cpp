@@ -585,8 +585,8 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
         },
         change);
   }
-  // Views go first (those that read others before them) and come back last, so that no ALTER
-  // TABLE meets a view it would break: SQLite checks every view when a column is dropped.
+  // Views are dropped first (a view before those it reads) and created last (after them), so that
+  // no ALTER TABLE meets a view it would break: SQLite checks every view when a column is dropped.
   for (const auto& [view, change] : InDependencyOrder(dropped_views, true)) {
     Add("DROP VIEW " + QuoteIdent(view->name), migrate::Describe(*change));
   }
