@@ -160,6 +160,10 @@ struct View {
   bool operator==(const View&) const = default;
 };
 
+// Whether `a` and `b` differ at most in what changes in place: comments (the view's and its
+// columns') and a materialized view's indexes. Otherwise the view is redefined.
+bool SameDefinition(const View& a, const View& b);
+
 struct Enum {
   std::string schema;
   std::string name;

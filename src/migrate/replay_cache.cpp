@@ -100,9 +100,24 @@ schema::Index IndexOf(const json& j) {
   return x;
 }
 
+json TriggersJson(const std::vector<schema::Trigger>& list) {
+  json out = json::array();
+  for (const schema::Trigger& tr : list) out.push_back(json::array({tr.name, tr.definition}));
+  return out;
+}
+
+std::vector<schema::Trigger> TriggersOf(const json& j) {
+  std::vector<schema::Trigger> out;
+  for (const json& tr : j) {
+    out.push_back(schema::Trigger{.name = tr.at(0).get<std::string>(),
+                                  .definition = tr.at(1).get<std::string>()});
+  }
+  return out;
+}
+
 json TableJson(const schema::Table& t) {
   json columns = json::array(), indexes = json::array(), fks = json::array(),
-       checks = json::array(), triggers = json::array();
+       checks = json::array();
   for (const schema::Column& c : t.columns) columns.push_back(ColumnJson(c));
   for (const schema::Index& x : t.indexes) indexes.push_back(IndexJson(x));
   for (const schema::ForeignKey& f : t.foreign_keys) {
@@ -112,15 +127,13 @@ json TableJson(const schema::Table& t) {
   }
   for (const schema::Check& c : t.checks)
     checks.push_back(json::array({c.name, c.expr, c.no_inherit, c.not_valid}));
-  for (const schema::Trigger& tr : t.triggers)
-    triggers.push_back(json::array({tr.name, tr.definition}));
   json pk = nullptr;
   if (t.primary_key) {
     pk = json::array({t.primary_key->name, t.primary_key->columns, t.primary_key->desc,
                       t.primary_key->autoincrement});
   }
   return json::array({t.schema, t.name, columns, pk, indexes, fks, checks, t.comment,
-                      t.without_rowid, t.strict, triggers});
+                      t.without_rowid, t.strict, TriggersJson(t.triggers)});
 }
 
 schema::Table TableOf(const json& j) {
@@ -157,26 +170,8 @@ schema::Table TableOf(const json& j) {
   t.comment = j.at(7).get<std::string>();
   t.without_rowid = j.at(8).get<bool>();
   t.strict = j.at(9).get<bool>();
-  for (const json& tr : j.at(10)) {
-    t.triggers.push_back(schema::Trigger{.name = tr.at(0).get<std::string>(),
-                                         .definition = tr.at(1).get<std::string>()});
-  }
+  t.triggers = TriggersOf(j.at(10));
   return t;
-}
-
-json TriggersJson(const std::vector<schema::Trigger>& list) {
-  json out = json::array();
-  for (const schema::Trigger& tr : list) out.push_back(json::array({tr.name, tr.definition}));
-  return out;
-}
-
-std::vector<schema::Trigger> TriggersOf(const json& j) {
-  std::vector<schema::Trigger> out;
-  for (const json& tr : j) {
-    out.push_back(schema::Trigger{.name = tr.at(0).get<std::string>(),
-                                  .definition = tr.at(1).get<std::string>()});
-  }
-  return out;
 }
 
 json ViewJson(const schema::View& v) {

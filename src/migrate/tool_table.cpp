@@ -89,9 +89,7 @@ std::string QualifiedName(Conn& conn, const std::string& schema, const std::stri
 class DbmateTable final : public ToolTable {
  public:
   DbmateTable(Conn& conn, std::string name, const std::string& schema)
-      : ToolTable(conn, "dbmate", DbmateLayout(),
-                  name.empty() ? std::string(DefaultName(DirFormat::kDbmate)) : std::move(name),
-                  schema) {}
+      : ToolTable(conn, "dbmate", DirFormat::kDbmate, DbmateLayout(), std::move(name), schema) {}
 
   bool Matches(std::string_view recorded, std::string_view version) const override {
     return recorded == version;
@@ -123,9 +121,7 @@ class DbmateTable final : public ToolTable {
 class GooseTable final : public ToolTable {
  public:
   GooseTable(Conn& conn, std::string name, const std::string& schema)
-      : ToolTable(conn, "goose", GooseLayout(),
-                  name.empty() ? std::string(DefaultName(DirFormat::kGoose)) : std::move(name),
-                  schema) {}
+      : ToolTable(conn, "goose", DirFormat::kGoose, GooseLayout(), std::move(name), schema) {}
 
   std::string Create() const override {
     const std::string table =
@@ -190,9 +186,7 @@ class GooseTable final : public ToolTable {
 class FlywayTable final : public ToolTable {
  public:
   FlywayTable(Conn& conn, std::string name, const std::string& schema, std::filesystem::path dir)
-      : ToolTable(conn, "flyway", FlywayLayout(),
-                  name.empty() ? std::string(DefaultName(DirFormat::kFlyway)) : std::move(name),
-                  schema),
+      : ToolTable(conn, "flyway", DirFormat::kFlyway, FlywayLayout(), std::move(name), schema),
         dir_(std::move(dir)) {}
 
   std::string Create() const override {
@@ -284,12 +278,12 @@ std::int32_t FlywayChecksum(std::string_view content) {
   return static_cast<std::int32_t>(Crc32(joined));
 }
 
-ToolTable::ToolTable(Conn& conn, std::string_view tool, std::vector<Column> layout,
-                     std::string name, const std::string& schema)
+ToolTable::ToolTable(Conn& conn, std::string_view tool, DirFormat format,
+                     std::vector<Column> layout, std::string name, const std::string& schema)
     : conn_(conn),
       tool_(tool),
       layout_(std::move(layout)),
-      name_(std::move(name)),
+      name_(name.empty() ? std::string(DefaultName(format)) : std::move(name)),
       schema_(schema),
       table_(QualifiedName(conn, schema, name_)) {}
 

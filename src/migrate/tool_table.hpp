@@ -66,8 +66,9 @@ class ToolTable {
   };
 
  protected:
-  ToolTable(Conn& conn, std::string_view tool, std::vector<Column> layout, std::string name,
-            const std::string& schema);
+  // An empty `name` is the tool's default for `format` (DefaultName).
+  ToolTable(Conn& conn, std::string_view tool, DirFormat format, std::vector<Column> layout,
+            std::string name, const std::string& schema);
 
   // Reads the rows once the table is known to have the tool's layout.
   virtual void Read() = 0;

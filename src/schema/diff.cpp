@@ -197,18 +197,6 @@ void RebindForeignKeys(const Realm& from, const Realm& to, std::vector<Change>& 
   }
 }
 
-// Whether a view's change goes beyond its comments and a materialized view's indexes: the views
-// that read it must then be re-created with it.
-bool Redefined(const View& a, const View& b) {
-  auto shape = [](View v) {
-    v.comment.clear();
-    v.indexes.clear();
-    for (Column& c : v.columns) c.comment.clear();
-    return v;
-  };
-  return !(shape(a) == shape(b));
-}
-
 // Marks `recreate` on the views that must be dropped before the other changes and created again
 // after them: those reading a column that is dropped or changes type (PostgreSQL refuses both
 // while a view uses the column; SQLite's DROP COLUMN too), a column an enum type re-creation
@@ -232,7 +220,7 @@ void RecreateDependentViews(const Realm& from, const Realm& to, std::vector<Chan
     } else if (const auto* d = std::get_if<DropView>(&change)) {
       blocked.insert({d->view.schema, d->view.name});
     } else if (const auto* v = std::get_if<ModifyView>(&change)) {
-      if (Redefined(v->from, v->to)) blocked.insert({v->from.schema, v->from.name});
+      if (!SameDefinition(v->from, v->to)) blocked.insert({v->from.schema, v->from.name});
     } else if (const auto* t = std::get_if<DropTable>(&change)) {
       blocked.insert({t->table.schema, t->table.name});
     }

@@ -196,6 +196,16 @@ const Column* Table::FindColumn(std::string_view n) const { return FindByName(co
 const Table* Schema::FindTable(std::string_view n) const { return FindByName(tables, n); }
 const Enum* Schema::FindEnum(std::string_view n) const { return FindByName(enums, n); }
 const View* Schema::FindView(std::string_view n) const { return FindByName(views, n); }
+
+bool SameDefinition(const View& a, const View& b) {
+  auto shape = [](View v) {
+    v.comment.clear();
+    v.indexes.clear();
+    for (Column& c : v.columns) c.comment.clear();
+    return v;
+  };
+  return shape(a) == shape(b);
+}
 const Schema* Realm::FindSchema(std::string_view n) const { return FindByName(schemas, n); }
 
 std::string_view FkActionSql(FkAction a) {

@@ -736,17 +736,6 @@ class Planner {
     return schema::Table{.schema = v.schema, .name = v.name};
   }
 
-  // Whether `to` differs from `from` only in what can change in place: comments, and the indexes
-  // of a materialized view.
-  static bool SameShape(schema::View from, schema::View to) {
-    for (schema::View* v : {&from, &to}) {
-      v->comment.clear();
-      v->indexes.clear();
-      for (auto& c : v->columns) c.comment.clear();
-    }
-    return from == to;
-  }
-
   // CREATE OR REPLACE VIEW keeps the view's existing columns, names and types, in order, and may
   // only add columns after them.
   static bool Replaceable(const schema::View& from, const schema::View& to) {
@@ -819,7 +808,7 @@ class Planner {
   void Plan(const migrate::ModifyView& c) {
     const schema::View& from = c.from;
     const schema::View& to = c.to;
-    const bool in_place = SameShape(from, to);
+    const bool in_place = schema::SameDefinition(from, to);
     if (c.recreate || (!in_place && !Replaceable(from, to))) {
       DropView(from);
       CreateView(to);
