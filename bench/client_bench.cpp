@@ -285,8 +285,8 @@ class SqliteBaseline final : public Baseline {
   // also prepare the 10,000-row INSERT (only the bulk case's connection sends it).
   SqliteBaseline(const std::string& path, const std::vector<std::string>& pragmas, bool bulk) {
     // NOMUTEX: one thread uses the connection, as the driver opens its own.
-    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
       Fail("open");
     }
     for (const std::string& p : pragmas) {
@@ -427,7 +427,7 @@ struct Target {
     std::unique_ptr<::ent::Client> client;
     std::unique_ptr<Baseline> baseline;
   };
-  Pair insert, bulk, read, eager;  // read and eager: one seeded database for both sides
+  Pair insert, bulk, read, eager;        // read and eager: one seeded database for both sides
   std::vector<std::int64_t> random_ids;  // ids of the read database, in a random order
 };
 
@@ -439,10 +439,12 @@ std::vector<NewUser> g_bulk_input;
 std::vector<std::string> g_sql_checks;  // what setup found comparing statement texts
 double g_generate_cold_ms = 0, g_generate_warm_ms = 0, g_generate_cold_cpu_ms = 0;
 bool g_skip_generate = false;  // --skip_generate: no strata generate timing (for profiling runs)
-std::string g_running;                           // the benchmark running now
-std::map<std::string, std::string> g_errors;     // benchmark → the error that stopped it
+std::string g_running;         // the benchmark running now
+std::map<std::string, std::string> g_errors;  // benchmark → the error that stopped it
 
-std::string SqlitePath(const std::string& url) { return url.substr(std::string("sqlite://").size()); }
+std::string SqlitePath(const std::string& url) {
+  return url.substr(std::string("sqlite://").size());
+}
 
 std::string FreshDatabase(Target& t, const std::string& label) {
   if (t.dialect == Dialect::kPostgres) {
@@ -596,7 +598,8 @@ void CheckSql(const Target& t, const char* what, const ::ent::Client& client,
   bool same = sent.size() == expected.size();
   for (size_t i = 0; same && i < sent.size(); ++i) same = sent[i] == expected[i];
   if (same) {
-    g_sql_checks.push_back(fmt::format("  {:<10} {:<14} same statements as the baseline", t.name, what));
+    g_sql_checks.push_back(
+        fmt::format("  {:<10} {:<14} same statements as the baseline", t.name, what));
     return;
   }
   std::string text = fmt::format("  {:<10} {:<14} DIFFERENT statements:", t.name, what);
@@ -754,7 +757,8 @@ void TimeEach(benchmark::State& state, Before before, Op op) {
 
 template <typename Op>
 void TimeEach(benchmark::State& state, Op op) {
-  TimeEach(state, [] {}, op);
+  TimeEach(
+      state, [] {}, op);
 }
 
 struct Case {
@@ -898,8 +902,8 @@ void Summarize(const MedianReporter& reporter) {
       "the client side only):\n\n",
       kRepetitions);
   fmt::print("  {:<18} {:<9} {:>11} {:>11} {:>6}  {:<7}  {:>10} {:>10} {:>6}  {}\n", "case",
-             "dialect", "strata", "baseline", "ratio", "target", "cpu strata", "cpu base",
-             "ratio", "");
+             "dialect", "strata", "baseline", "ratio", "target", "cpu strata", "cpu base", "ratio",
+             "");
   int missed = 0, measured = 0;
   for (const Case& c : kCases) {
     for (const Target& t : g_targets) {
@@ -925,25 +929,28 @@ void Summarize(const MedianReporter& reporter) {
         }
       }
       fmt::print("  {:<18} {:<9} {:>11} {:>11} {:>6}  <= {:.2f}  {:>10} {:>10} {:>6}  {}\n",
-                 c.label, t.name, ShowTime(s), ShowTime(b), ran ? fmt::format("{:.2f}", ratio) : "-",
-                 kTarget, ShowTime(scpu), ShowTime(bcpu),
+                 c.label, t.name, ShowTime(s), ShowTime(b),
+                 ran ? fmt::format("{:.2f}", ratio) : "-", kTarget, ShowTime(scpu), ShowTime(bcpu),
                  ran && bcpu > 0 ? fmt::format("{:.2f}", scpu / bcpu) : "-", mark);
     }
   }
   fmt::print("\n  {} of {} measured ratios above the target (of 10 cases)\n", missed, measured);
   fmt::print("\nStatements (the client's debug log against the baseline's texts):\n");
   for (const std::string& line : g_sql_checks) fmt::print("{}\n", line);
-  fmt::print("\nSQLite connection settings (read from the client's connection, set on the baseline's):\n "
-             " {}\n", fmt::join(g_targets[1].sqlite_pragmas, "; "));
+  fmt::print(
+      "\nSQLite connection settings (read from the client's connection, set on the baseline's):\n "
+      " {}\n",
+      fmt::join(g_targets[1].sqlite_pragmas, "; "));
   if (g_skip_generate) {
     fmt::print("\nstrata generate: not timed (--skip_generate)\n");
   } else {
     fmt::print(
-      "\nstrata generate, {} entities: cold {:.0f} ms (empty STRATA_CACHE_DIR; {:.0f} ms of CPU in "
-      "its processes, the compiler's included; target <= 5000 ms, {}), warm {:.0f} ms (median "
-      "of 3)\n",
-      kGenerateEntities, g_generate_cold_ms, g_generate_cold_cpu_ms,
-      g_generate_cold_ms <= 5000 ? "met" : "MISSED", g_generate_warm_ms);
+        "\nstrata generate, {} entities: cold {:.0f} ms (empty STRATA_CACHE_DIR; {:.0f} ms of CPU "
+        "in "
+        "its processes, the compiler's included; target <= 5000 ms, {}), warm {:.0f} ms (median "
+        "of 3)\n",
+        kGenerateEntities, g_generate_cold_ms, g_generate_cold_cpu_ms,
+        g_generate_cold_ms <= 5000 ? "met" : "MISSED", g_generate_warm_ms);
   }
   fmt::print("(compile time of the generated client per entity: bench/client_compile)\n");
 

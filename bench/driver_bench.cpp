@@ -99,9 +99,12 @@ void Setup() {
     for (int b = 0; b < 8; ++b) data[15 - b] = static_cast<std::uint8_t>(i >> (8 * b));
     UUID uid;
     for (int b = 0; b < 16; ++b) uid.bytes[b] = static_cast<std::uint8_t>(i * 31 + b);
-    const Value row[] = {i,    fmt::format("item number {}", i),
-                         static_cast<double>(i) * 1.25, i % 2 == 0,
-                         data, TimeOfMicros(1'577'836'800'000'000 + i * 1'000'001),
+    const Value row[] = {i,
+                         fmt::format("item number {}", i),
+                         static_cast<double>(i) * 1.25,
+                         i % 2 == 0,
+                         data,
+                         TimeOfMicros(1'577'836'800'000'000 + i * 1'000'001),
                          uid};
     lite->Execute("INSERT INTO items VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", row);
   }
@@ -143,7 +146,8 @@ std::int64_t g_next_id = 0;
 
 // One INSERT through Execute, its row's values passed as Values (copies, as a caller makes them).
 struct StrataInsert {
-  explicit StrataInsert(Dialect dialect) : conn(StrataConn(dialect)), sql(Sql(dialect, kInsertSql)) {
+  explicit StrataInsert(Dialect dialect)
+      : conn(StrataConn(dialect)), sql(Sql(dialect, kInsertSql)) {
     conn->Exec("DELETE FROM inserts");  // each run counts ids afresh
     g_next_id = 0;
   }
@@ -237,13 +241,15 @@ struct LibpqInsert {
     const std::uint64_t score_be = Be(std::bit_cast<std::uint64_t>(row.score));
     const char active = row.active ? 1 : 0;
     const std::int64_t created_be = Be(MicrosOf(row.created) - kPgEpochMicros);
-    const char* values[] = {reinterpret_cast<const char*>(&id_be), row.name.c_str(),
-                            reinterpret_cast<const char*>(&score_be), &active,
+    const char* values[] = {reinterpret_cast<const char*>(&id_be),
+                            row.name.c_str(),
+                            reinterpret_cast<const char*>(&score_be),
+                            &active,
                             reinterpret_cast<const char*>(row.data.data()),
                             reinterpret_cast<const char*>(&created_be),
                             reinterpret_cast<const char*>(row.uid.bytes.data())};
-    const int lengths[] = {8, static_cast<int>(row.name.size()), 8, 1,
-                           static_cast<int>(row.data.size()), 8, 16};
+    const int lengths[] = {
+        8, static_cast<int>(row.name.size()), 8, 1, static_cast<int>(row.data.size()), 8, 16};
     const int formats[] = {1, 0, 1, 1, 1, 1, 1};
     PGresult* r = PQexecPrepared(pg.conn, "ins", 7, values, lengths, formats, 1);
     const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK && std::strcmp(PQcmdTuples(r), "1") == 0;
@@ -346,8 +352,7 @@ Time ParseFixedTime(const unsigned char* s) {
     for (int i = 0; i < n; ++i) v = v * 10 + (s[at + i] - '0');
     return v;
   };
-  const std::chrono::sys_days day{std::chrono::year(num(0, 4)) /
-                                  static_cast<unsigned>(num(5, 2)) /
+  const std::chrono::sys_days day{std::chrono::year(num(0, 4)) / static_cast<unsigned>(num(5, 2)) /
                                   static_cast<unsigned>(num(8, 2))};
   const std::int64_t us =
       std::chrono::duration_cast<std::chrono::microseconds>(day.time_since_epoch()).count() +
@@ -571,9 +576,10 @@ STRATA_BENCH(SqliteSelectOne);
 STRATA_BENCH(SqliteSelect10k);
 
 void Summarize(const MedianReporter& reporter) {
-  fmt::print("\nSummary (paired runs; medians over {} repetitions of each side's median per "
-             "operation; target: wall-clock ratio strata / hand-written <= 1.10):\n",
-             kRepetitions);
+  fmt::print(
+      "\nSummary (paired runs; medians over {} repetitions of each side's median per "
+      "operation; target: wall-clock ratio strata / hand-written <= 1.10):\n",
+      kRepetitions);
   const std::pair<const char*, const char*> cases[] = {
       {"PgInsertOne", "libpq"},       {"PgSelectOne", "libpq"},
       {"PgSelect10k", "libpq"},       {"SqliteInsertOne", "sqlite3"},
@@ -588,8 +594,8 @@ void Summarize(const MedianReporter& reporter) {
     fmt::print(
         "  {:<16} strata {:>9.2f} us vs {:<7} {:>9.2f} us: ratio {:.3f}, {}; client CPU {:.2f} "
         "vs {:.2f} us: ratio {:.3f}\n",
-        name, ours, baseline, theirs, ratio, ratio <= 1.10 ? "met" : "MISSED", ours_cpu,
-        theirs_cpu, theirs_cpu > 0 ? ours_cpu / theirs_cpu : 0);
+        name, ours, baseline, theirs, ratio, ratio <= 1.10 ? "met" : "MISSED", ours_cpu, theirs_cpu,
+        theirs_cpu > 0 ? ours_cpu / theirs_cpu : 0);
   }
   auto admin = Connect(AdminUrl());
   admin->Exec("DROP DATABASE IF EXISTS strata_bench_driver WITH (FORCE)");

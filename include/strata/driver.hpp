@@ -61,7 +61,8 @@ struct Rows {
 // A parameter of a typed statement. Integers of every width bind as int64, unsigned ones that fit;
 // strings bind as text the server converts to the column's type (varchar, enum, json, …); Bytes
 // as bytea / BLOB; Time as timestamptz / RFC 3339 text in UTC; UUID as uuid / its canonical text.
-using Value = std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Bytes, Time, UUID>;
+using Value =
+    std::variant<std::nullptr_t, bool, std::int64_t, double, std::string, Bytes, Time, UUID>;
 
 // The rows of one typed statement, read in place: a getter converts the current row's cell
 // without copying it into a std::string first. Move-only; destroying it frees the result (and
@@ -166,9 +167,9 @@ struct PoolOptions {
 };
 
 struct PoolStats {
-  int open = 0;        // connections open now
-  int in_use = 0;      // leased now
-  int max_in_use = 0;  // the most leased at once since Open
+  int open = 0;                // connections open now
+  int in_use = 0;              // leased now
+  int max_in_use = 0;          // the most leased at once since Open
   std::uint64_t replaced = 0;  // broken connections closed and replaced
 };
 

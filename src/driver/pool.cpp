@@ -21,14 +21,16 @@ bool IsMemory(const Url& url) {
 
 Pool::Pool(Url url, PoolOptions options) : url_(std::move(url)), options_(options) {
   if (options_.max_connections < 1) {
-    throw InputError(fmt::format("opening {}: PoolOptions::max_connections must be at least 1 "
-                                 "(got {})",
-                                 url_.Redacted(), options_.max_connections));
+    throw InputError(
+        fmt::format("opening {}: PoolOptions::max_connections must be at least 1 "
+                    "(got {})",
+                    url_.Redacted(), options_.max_connections));
   }
   if (options_.acquire_timeout.count() < 0) {
-    throw InputError(fmt::format("opening {}: PoolOptions::acquire_timeout must not be negative "
-                                 "(got {} ms)",
-                                 url_.Redacted(), options_.acquire_timeout.count()));
+    throw InputError(
+        fmt::format("opening {}: PoolOptions::acquire_timeout must not be negative "
+                    "(got {} ms)",
+                    url_.Redacted(), options_.acquire_timeout.count()));
   }
   memory_ = IsMemory(url_);
   limit_ = memory_ ? 1 : options_.max_connections;
@@ -140,8 +142,8 @@ void Pool::Release(std::unique_ptr<Conn> conn) noexcept {
 
 PoolStats Pool::stats() const {
   std::lock_guard lock(mu_);
-  return PoolStats{.open = open_, .in_use = in_use_, .max_in_use = max_in_use_,
-                   .replaced = replaced_};
+  return PoolStats{
+      .open = open_, .in_use = in_use_, .max_in_use = max_in_use_, .replaced = replaced_};
 }
 
 // ---- DB and Lease --------------------------------------------------------------------------

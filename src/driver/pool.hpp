@@ -45,8 +45,8 @@ class Pool {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Conn>> idle_;  // most recently returned last
-  int open_ = 0;     // connections that exist (idle or lent)
-  int opening_ = 0;  // slots reserved by an Acquire that is connecting
+  int open_ = 0;                             // connections that exist (idle or lent)
+  int opening_ = 0;                          // slots reserved by an Acquire that is connecting
   int in_use_ = 0;
   int max_in_use_ = 0;
   std::uint64_t replaced_ = 0;

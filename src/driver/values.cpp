@@ -91,14 +91,14 @@ bool Digits(std::string_view s, size_t* pos, int n, unsigned* out) {
 }
 
 inline bool Finish(std::int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned s,
-            std::int64_t micros, std::int64_t offset_seconds, Time* out) {
+                   std::int64_t micros, std::int64_t offset_seconds, Time* out) {
   if (mo < 1 || mo > 12 || d < 1 || d > DaysInMonth(y, mo) || h > 23 || mi > 59 || s > 59) {
     return false;
   }
   // Years far outside Time's range would overflow below; they are out of range anyway.
   if (y < 1000 || y > 9999) return false;
-  const std::int64_t seconds = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s -
-                               offset_seconds;
+  const std::int64_t seconds =
+      DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_seconds;
   return FromUnixMicros(seconds * 1'000'000 + micros, out);
 }
 
@@ -268,8 +268,8 @@ void ThrowCellError(std::string_view name, int col, std::string_view wanted,
                     std::string_view found) {
   std::string hint;
   if (found == "NULL") hint = " (check IsNull first, or use COALESCE in the SQL)";
-  throw Error(fmt::format("reading column \"{}\" (column {} of the result) as {}: found {}{}",
-                          name, col, wanted, found, hint));
+  throw Error(fmt::format("reading column \"{}\" (column {} of the result) as {}: found {}{}", name,
+                          col, wanted, found, hint));
 }
 
 }  // namespace strata::driver

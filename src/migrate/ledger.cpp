@@ -111,7 +111,9 @@ void Ledger::ReconcileTool(const ToolTable& tool) {
   for (const std::string& v : tool.applied()) {
     if (FileRecorded(tool, v) == nullptr) tool_missing_.push_back(v);
   }
-  for (const auto& [version, m] : files_) {
+  for (const auto& entry : files_) {
+    const std::string& version = entry.first;
+    const auto& m = entry.second;
     if (!records(version) || Applied(version)) continue;
     const bool failed = std::any_of(tool.failed().begin(), tool.failed().end(),
                                     [&](const std::string& r) { return tool.Matches(r, version); });

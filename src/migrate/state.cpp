@@ -106,8 +106,8 @@ std::string ListObjects(const schema::Realm& realm, bool count_schemas, bool cou
     for (const auto& e : s.enums)
       found.push_back(fmt::format("type \"{}\".\"{}\"", s.name, e.name));
     for (const auto& v : s.views) {
-      found.push_back(fmt::format("{} \"{}\".\"{}\"",
-                                  v.materialized ? "materialized view" : "view", s.name, v.name));
+      found.push_back(fmt::format("{} \"{}\".\"{}\"", v.materialized ? "materialized view" : "view",
+                                  s.name, v.name));
     }
   }
   if (count_extensions) {

@@ -157,7 +157,8 @@ nlohmann::ordered_json ViewJson(const View& v) {
   }
   if (!v.depends.empty()) {
     auto& depends = j["depends"] = nlohmann::ordered_json::array();
-    for (const ObjectRef& r : v.depends) depends.push_back({{"schema", r.schema}, {"name", r.name}});
+    for (const ObjectRef& r : v.depends)
+      depends.push_back({{"schema", r.schema}, {"name", r.name}});
   }
   if (!v.triggers.empty()) j["triggers"] = TriggersJson(v.triggers);
   SetIf(j, "comment", v.comment);

@@ -71,8 +71,9 @@ TEST(DriverPoolTest, ManyThreadsShareFewPostgresConnections) {
   EXPECT_EQ(stats.replaced, 0u);
   auto check = db.Connect();
   EXPECT_EQ(One(*check, "SELECT count(*) FROM hits"), kThreads * kPerThread);
-  EXPECT_EQ(One(*check, "SELECT count(DISTINCT (thread, n)) FROM hits WHERE thread BETWEEN 0 AND 15 "
-                        "AND n BETWEEN 0 AND 149"),
+  EXPECT_EQ(One(*check,
+                "SELECT count(DISTINCT (thread, n)) FROM hits WHERE thread BETWEEN 0 AND 15 "
+                "AND n BETWEEN 0 AND 149"),
             kThreads * kPerThread);
 }
 
@@ -139,7 +140,7 @@ TEST_P(DriverPoolDialectTest, LeaseReturnedInsideATransactionIsRolledBack) {
     conn->Exec("BEGIN");
     conn->Execute("INSERT INTO t VALUES (1)");
     EXPECT_TRUE(conn->InTransaction());
-  }  // returned without COMMIT
+  }                                 // returned without COMMIT
   DB::Lease conn = pool.Acquire();  // the same connection: there is one
   EXPECT_FALSE(conn->InTransaction());
   EXPECT_EQ(One(*conn, "SELECT count(*) FROM t"), 0);
@@ -235,8 +236,8 @@ TEST(DriverPoolTest, BrokenConnectionsAreReplaced) {
 }
 
 TEST(DriverPoolTest, MemoryDatabaseIsOneConnectionSharedByEveryLease) {
-  DB pool = Open("sqlite://:memory:", {.max_connections = 8,
-                                       .acquire_timeout = std::chrono::seconds(30)});
+  DB pool = Open("sqlite://:memory:",
+                 {.max_connections = 8, .acquire_timeout = std::chrono::seconds(30)});
   {
     DB::Lease conn = pool.Acquire();
     conn->Exec("CREATE TABLE t (thread integer, n integer)");

@@ -60,8 +60,8 @@ class DriverTypedTest : public ::testing::TestWithParam<Dialect> {
   // The Result of reading `column` of row `id`, on that row.
   Result Read(const std::string& column, std::int64_t id) {
     const Value params[] = {id};
-    Result r = conn_->Execute(fmt::format("SELECT {} FROM vals WHERE id = {}", column, P(1)),
-                              params);
+    Result r =
+        conn_->Execute(fmt::format("SELECT {} FROM vals WHERE id = {}", column, P(1)), params);
     EXPECT_TRUE(r.Next());
     return r;
   }
@@ -106,9 +106,9 @@ TEST_P(DriverTypedTest, BooleansRoundTrip) {
 }
 
 TEST_P(DriverTypedTest, StringsRoundTrip) {
-  for (const std::string& v : {std::string(), std::string("hello"), std::string("it's \"quoted\""),
-                              std::string("héllo wörld ✓ 日本語 🎉 \u00a0\t\n"),
-                              std::string(10000, 'x')}) {
+  for (const std::string& v :
+       {std::string(), std::string("hello"), std::string("it's \"quoted\""),
+        std::string("héllo wörld ✓ 日本語 🎉 \u00a0\t\n"), std::string(10000, 'x')}) {
     Result r = Read("s", Insert("s", v));
     EXPECT_FALSE(r.IsNull(0));
     EXPECT_EQ(r.Text(0), v);
@@ -120,8 +120,8 @@ TEST_P(DriverTypedTest, StringsRoundTrip) {
 TEST_P(DriverTypedTest, BytesRoundTrip) {
   Bytes all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<std::uint8_t>(i));
-  for (const Bytes& v : {Bytes{}, Bytes{0x00}, Bytes{0x00, 0x00}, Bytes{0xff, 0x00, 0x10, 0x00},
-                         all}) {
+  for (const Bytes& v :
+       {Bytes{}, Bytes{0x00}, Bytes{0x00, 0x00}, Bytes{0xff, 0x00, 0x10, 0x00}, all}) {
     Result r = Read("y", Insert("y", v));
     ASSERT_FALSE(r.IsNull(0)) << v.size() << " bytes";
     EXPECT_EQ(r.Blob(0), v);
@@ -160,9 +160,9 @@ TEST_P(DriverTypedTest, TimesSortAsTimeDoes) {
 }
 
 TEST_P(DriverTypedTest, UuidsRoundTrip) {
-  for (const char* text : {"00000000-0000-0000-0000-000000000000",
-                           "123e4567-e89b-12d3-a456-426614174000",
-                           "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
+  for (const char* text :
+       {"00000000-0000-0000-0000-000000000000", "123e4567-e89b-12d3-a456-426614174000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff"}) {
     const UUID v = UUID::Parse(text);
     Result r = Read("u", Insert("u", v));
     EXPECT_EQ(r.Uuid(0), v);
@@ -181,8 +181,8 @@ TEST_P(DriverTypedTest, NullsRoundTripInEveryColumn) {
       P(2), P(3), P(4), P(5), P(6), P(7), P(8));
   const Time t = At(2006, 1, 2, 15, 4, 5, 123456);
   const UUID u = UUID::Parse("123e4567-e89b-12d3-a456-426614174000");
-  const std::vector<Value> full = {std::int64_t{100}, std::int64_t{-5}, 2.5,  true,
-                                   std::string("s"),  Bytes{0, 1, 2},    t,    u};
+  const std::vector<Value> full = {std::int64_t{100}, std::int64_t{-5}, 2.5, true,
+                                   std::string("s"),  Bytes{0, 1, 2},   t,   u};
   const std::vector<Value> nulls = {std::int64_t{101}, nullptr, nullptr, nullptr,
                                     nullptr,           nullptr, nullptr, nullptr};
   conn_->Execute(insert, full);
@@ -241,8 +241,7 @@ TEST_P(DriverTypedTest, StatementIsPreparedOncePerConnection) {
 
 TEST_P(DriverTypedTest, SameStatementNestedWhileAResultIsOpen) {
   for (int i = 1; i <= 3; ++i) Insert("i", std::int64_t{i * 10});
-  const std::string select =
-      fmt::format("SELECT id, i FROM vals WHERE id >= {} ORDER BY id", P(1));
+  const std::string select = fmt::format("SELECT id, i FROM vals WHERE id >= {} ORDER BY id", P(1));
   Result outer = conn_->Execute(select, std::vector<Value>{std::int64_t{1}});
   int rows = 0;
   while (outer.Next()) {
@@ -260,13 +259,14 @@ TEST_P(DriverTypedTest, SameStatementNestedWhileAResultIsOpen) {
 
 TEST_P(DriverTypedTest, ReturningAndAffected) {
   Result inserted = conn_->Execute(
-      fmt::format("INSERT INTO vals (id, s) VALUES ({}, {}), ({}, {}) RETURNING id, s", P(1),
-                  P(2), P(3), P(4)),
+      fmt::format("INSERT INTO vals (id, s) VALUES ({}, {}), ({}, {}) RETURNING id, s", P(1), P(2),
+                  P(3), P(4)),
       std::vector<Value>{std::int64_t{1}, std::string("a"), std::int64_t{2}, std::string("b")});
   EXPECT_EQ(inserted.affected(), 2);
   ASSERT_EQ(inserted.columns(), 2);
   std::vector<std::string> returned;
-  while (inserted.Next()) returned.push_back(fmt::format("{}={}", inserted.Int(0), inserted.Text(1)));
+  while (inserted.Next())
+    returned.push_back(fmt::format("{}={}", inserted.Int(0), inserted.Text(1)));
   EXPECT_THAT(returned, ::testing::UnorderedElementsAre("1=a", "2=b"));
 
   Result plain = conn_->Execute(fmt::format("INSERT INTO vals (id) VALUES ({})", P(1)),
@@ -318,22 +318,21 @@ TEST_P(DriverTypedTest, ConstraintErrorsSayWhichKindAndName) {
     return ConstraintError("", "", "", "", 0);
   };
   using Kind = ConstraintError::Kind;
-  const std::string insert_user =
-      fmt::format("INSERT INTO users (id, name, email, age) VALUES ({}, {}, {}, {})", P(1), P(2),
-                  P(3), P(4));
+  const std::string insert_user = fmt::format(
+      "INSERT INTO users (id, name, email, age) VALUES ({}, {}, {}, {})", P(1), P(2), P(3), P(4));
 
-  ConstraintError unique = violation(insert_user, {std::int64_t{2}, std::string("bob"),
-                                                   std::string("ann@example.com"), nullptr});
+  ConstraintError unique = violation(
+      insert_user, {std::int64_t{2}, std::string("bob"), std::string("ann@example.com"), nullptr});
   EXPECT_EQ(unique.kind, Kind::kUnique);
   EXPECT_EQ(unique.constraint, pg() ? "users_email_key" : "users.email");
 
-  ConstraintError primary = violation(insert_user, {std::int64_t{1}, std::string("bob"), nullptr,
-                                                    nullptr});
+  ConstraintError primary =
+      violation(insert_user, {std::int64_t{1}, std::string("bob"), nullptr, nullptr});
   EXPECT_EQ(primary.kind, Kind::kUnique);
   EXPECT_EQ(primary.constraint, pg() ? "users_pkey" : "users.id");
 
-  ConstraintError check = violation(insert_user, {std::int64_t{3}, std::string("cy"), nullptr,
-                                                  std::int64_t{-1}});
+  ConstraintError check =
+      violation(insert_user, {std::int64_t{3}, std::string("cy"), nullptr, std::int64_t{-1}});
   EXPECT_EQ(check.kind, Kind::kCheck);
   EXPECT_EQ(check.constraint, "age_positive");
 
@@ -341,9 +340,9 @@ TEST_P(DriverTypedTest, ConstraintErrorsSayWhichKindAndName) {
   EXPECT_EQ(not_null.kind, Kind::kNotNull);
   EXPECT_EQ(not_null.constraint, "users.name");
 
-  ConstraintError fk = violation(
-      fmt::format("INSERT INTO pets (id, owner_id) VALUES ({}, {})", P(1), P(2)),
-      {std::int64_t{1}, std::int64_t{99}});
+  ConstraintError fk =
+      violation(fmt::format("INSERT INTO pets (id, owner_id) VALUES ({}, {})", P(1), P(2)),
+                {std::int64_t{1}, std::int64_t{99}});
   EXPECT_EQ(fk.kind, Kind::kForeignKey);
   // SQLite does not name the foreign key that failed.
   EXPECT_EQ(fk.constraint, pg() ? "pets_owner_fk" : "");
@@ -390,7 +389,7 @@ TEST_P(DriverTypedTest, GettersOnNullOrOtherTypesThrowNamingTheColumn) {
   EXPECT_THROW(r.Uuid(1), Error);
   EXPECT_THROW(r.Int(2), Error);  // 1.5 is no integer
   EXPECT_DOUBLE_EQ(r.Double(2), 1.5);
-  EXPECT_THROW(r.Int(3), Error);   // no such column
+  EXPECT_THROW(r.Int(3), Error);  // no such column
   EXPECT_THROW(r.Int(-1), Error);
   EXPECT_FALSE(r.Next());
   EXPECT_THROW(r.Int(1), Error);  // no current row
@@ -543,9 +542,9 @@ TEST(DriverTypedSqliteTest, StoredFormsAndAcceptedForms) {
                                    UUID::Parse("{123E4567-E89B-12D3-A456-426614174000}"), true,
                                    std::int64_t{5}});
   Rows stored = conn->Query("SELECT t, u, b, typeof(b), r, typeof(r) FROM v");
-  EXPECT_EQ(stored.rows.at(0), (Row{"2006-01-02T15:04:05.000000Z",
-                                    "123e4567-e89b-12d3-a456-426614174000", "1", "integer", "5.0",
-                                    "real"}));
+  EXPECT_EQ(stored.rows.at(0),
+            (Row{"2006-01-02T15:04:05.000000Z", "123e4567-e89b-12d3-a456-426614174000", "1",
+                 "integer", "5.0", "real"}));
   Result r = conn->Execute(
       "SELECT '2006-01-02 15:04:05', '2006-01-02 15:04:05.25', 1136214245, '2006-01-02', "
       "'2006-01-02T17:04:05+02:00', r, x'00112233445566778899aabbccddeeff', 'not a time' FROM v");

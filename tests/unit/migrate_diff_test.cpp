@@ -458,10 +458,10 @@ TEST(MigrateDiffExtensions, ExtensionDroppedFromTheDesiredStateStaysWithAWarning
 
 // Every flag of every command is documented in the command's page, which holds its --help.
 TEST(CommandDocs, HelpMatchesDocs) {
-  for (const char* command : {"schema inspect", "schema diff", "schema apply", "schema clean",
-                              "migrate diff", "migrate new", "migrate hash", "migrate validate",
-                              "migrate apply", "migrate down", "migrate status", "migrate set",
-                              "new", "describe"}) {
+  for (const char* command :
+       {"schema inspect", "schema diff", "schema apply", "schema clean", "migrate diff",
+        "migrate new", "migrate hash", "migrate validate", "migrate apply", "migrate down",
+        "migrate status", "migrate set", "new", "describe"}) {
     std::string help;
     ASSERT_EQ(RunCommand(std::string(STRATA_CLI) + " " + command + " --help", &help), 0);
     std::string page = command;

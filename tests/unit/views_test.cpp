@@ -65,9 +65,9 @@ const migrate::ModifyView* FindModifyView(const std::vector<Change>& changes,
 TEST(ViewDiffTest, AddedDroppedAndModifiedViews) {
   View changed = Chain()[0];
   changed.definition = " SELECT users.name FROM users WHERE users.id > 0";
-  const auto changes =
-      Diff(RealmOf({Users()}, {Chain()[0], Chain()[2]}),
-           RealmOf({Users()}, {changed, View{.schema = "public", .name = "m", .materialized = true}}));
+  const auto changes = Diff(
+      RealmOf({Users()}, {Chain()[0], Chain()[2]}),
+      RealmOf({Users()}, {changed, View{.schema = "public", .name = "m", .materialized = true}}));
   std::vector<std::string> described;
   for (const Change& c : changes) described.push_back(Describe(c));
   // b does not exist on either side; a is redefined; c goes; m is new.
@@ -77,8 +77,7 @@ TEST(ViewDiffTest, AddedDroppedAndModifiedViews) {
 }
 
 TEST(ViewDiffTest, AColumnTypeChangeReCreatesTheViewsReadingItTransitively) {
-  const auto changes =
-      Diff(RealmOf({Users()}, Chain()), RealmOf({Users("text")}, Chain()));
+  const auto changes = Diff(RealmOf({Users()}, Chain()), RealmOf({Users("text")}, Chain()));
   ASSERT_EQ(changes.size(), 3u);
   EXPECT_TRUE(std::holds_alternative<migrate::ModifyTable>(changes[0]));
   const auto* a = FindModifyView(changes, "a");
@@ -181,12 +180,11 @@ TEST(PostgresViewPlanTest, AppendedColumnsReplaceInPlaceOtherChangesDropAndCreat
   View indexed = mv;
   indexed.comment = "one row";
   indexed.indexes = {schema::Index{.name = "mv_one", .unique = true, .parts = {{.column = "one"}}}};
-  plan = migrate::PlanChanges(Dialect::kPostgres,
-                              Diff(RealmOf({}, {mv}), RealmOf({}, {indexed})));
-  EXPECT_EQ(Sqls(plan.statements),
-            (std::vector<std::string>{
-                "CREATE UNIQUE INDEX \"mv_one\" ON \"public\".\"mv\" (\"one\")",
-                "COMMENT ON MATERIALIZED VIEW \"public\".\"mv\" IS 'one row'"}));
+  plan = migrate::PlanChanges(Dialect::kPostgres, Diff(RealmOf({}, {mv}), RealmOf({}, {indexed})));
+  EXPECT_EQ(
+      Sqls(plan.statements),
+      (std::vector<std::string>{"CREATE UNIQUE INDEX \"mv_one\" ON \"public\".\"mv\" (\"one\")",
+                                "COMMENT ON MATERIALIZED VIEW \"public\".\"mv\" IS 'one row'"}));
   EXPECT_EQ(Sqls(plan.reverse),
             (std::vector<std::string>{"DROP INDEX \"public\".\"mv_one\"",
                                       "COMMENT ON MATERIALIZED VIEW \"public\".\"mv\" IS NULL"}));
@@ -286,8 +284,8 @@ TEST(SqliteViewPlanTest, TriggersAreDiffedAndAViewReadingADroppedColumnIsReCreat
   )sql");
   const Realm desired = migrate::Inspect(*desired_conn);
   const auto plan = migrate::PlanChanges(
-      Dialect::kSqlite, Diff(migrate::Inspect(*conn), desired,
-                             migrate::DiffOptionsFor(Dialect::kSqlite)));
+      Dialect::kSqlite,
+      Diff(migrate::Inspect(*conn), desired, migrate::DiffOptionsFor(Dialect::kSqlite)));
   const auto sqls = Sqls(plan.statements);
   // DROP COLUMN fails while a view names the column: the view goes first.
   EXPECT_LT(IndexOf(sqls, "DROP VIEW \"v\""), IndexOf(sqls, "ALTER TABLE \"t\" DROP COLUMN \"b\""));

@@ -138,7 +138,8 @@ JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
 WHERE i.indexrelid NOT IN (SELECT conindid FROM pg_constraint
                            WHERE contype IN ('p', 'u', 'x')))sql",
-    // Comments of tables, views, their columns (objsubid), indexes ('r') and constraints ('c'), fetched at
+    // Comments of tables, views, their columns (objsubid), indexes ('r') and constraints ('c'),
+    // fetched at
     // once: a lookup per object costs more than the whole list.
     R"sql(SELECT CASE d.classoid WHEN 'pg_class'::regclass THEN 'r' ELSE 'c' END,
        d.objoid, d.objsubid, d.description
@@ -304,7 +305,15 @@ enum ConstraintField {
   kConValidated,
   kConMatchType
 };
-enum ViewField { kViewOid, kViewSchema, kViewName, kViewMaterialized, kViewDef, kViewOptions, kViewSpace };
+enum ViewField {
+  kViewOid,
+  kViewSchema,
+  kViewName,
+  kViewMaterialized,
+  kViewDef,
+  kViewOptions,
+  kViewSpace
+};
 enum ViewColumnField { kVcRel, kVcNum, kVcName, kVcType, kVcDefault };
 enum IndexField {
   kIdxRel,
@@ -439,7 +448,8 @@ std::string StripOuterParens(std::string expr) {
 
 // pg_get_viewdef's text without the `;` it ends with (and the blanks around it).
 std::string ViewDefinition(std::string text) {
-  while (!text.empty() && (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';')) {
+  while (!text.empty() &&
+         (std::isspace(static_cast<unsigned char>(text.back())) || text.back() == ';')) {
     text.pop_back();
   }
   return text;

@@ -244,8 +244,8 @@ class Planner {
     MarkUsedEnumValues();
     migrate::Plan plan;
     for (auto* phase : {&schemas_, &extensions_, &enums_, &view_drops_, &fk_drops_, &table_drops_,
-                        &enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_,
-                        &view_creates_, &enum_drops_, &extension_drops_, &schema_drops_}) {
+                        &enum_rebuilds_, &table_creates_, &table_alters_, &fk_adds_, &view_creates_,
+                        &enum_drops_, &extension_drops_, &schema_drops_}) {
       for (auto& s : *phase) plan.statements.push_back(std::move(s));
     }
     plan.warnings = std::move(warnings_);
@@ -770,8 +770,8 @@ class Planner {
   // The comments of `to` that differ from those of `from` (all of them for a new view).
   void ViewComments(ViewStep& step, const schema::View* from, const schema::View& to) {
     if (to.comment != (from ? from->comment : std::string())) {
-      StepEmit(step, fmt::format("COMMENT ON {} {} IS {}", ViewKeyword(to), Name(to.schema, to.name),
-                                 Comment(to.comment)));
+      StepEmit(step, fmt::format("COMMENT ON {} {} IS {}", ViewKeyword(to),
+                                 Name(to.schema, to.name), Comment(to.comment)));
     }
     for (const auto& c : to.columns) {
       std::string old;
@@ -1232,8 +1232,8 @@ class Planner {
 
   // The PostgreSQL inspector reports triggers as unsupported and never fills Table::triggers.
   template <typename T>
-    requires std::is_same_v<T, migrate::AddTrigger> || std::is_same_v<T, migrate::DropTrigger> ||
-             std::is_same_v<T, migrate::ModifyTrigger>
+  requires std::is_same_v<T, migrate::AddTrigger> || std::is_same_v<T, migrate::DropTrigger> ||
+      std::is_same_v<T, migrate::ModifyTrigger>
   void Alter(const T&, const migrate::ModifyTable& m, TableWork&,
              std::map<std::string, std::string>&) {
     throw Error(fmt::format(

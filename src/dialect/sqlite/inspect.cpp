@@ -19,8 +19,8 @@ using driver::sqlite::EqualFold;
 using driver::sqlite::Join;
 using driver::sqlite::Lower;
 using driver::sqlite::Token;
-using driver::sqlite::TokenKind;
 using driver::sqlite::Tokenize;
+using driver::sqlite::TokenKind;
 using driver::sqlite::Unquote;
 
 namespace {

@@ -508,8 +508,8 @@ void Planner::Rebuild(const migrate::ModifyTable& m, const std::string& comment)
   // DROP TABLE took the table's triggers with it: those of the new definition are created.
   for (const auto& trigger : to.triggers) {
     WarnTriggerUsesDroppedColumns(from, to, trigger);
-    const bool kept = std::find(from.triggers.begin(), from.triggers.end(), trigger) !=
-                      from.triggers.end();
+    const bool kept =
+        std::find(from.triggers.begin(), from.triggers.end(), trigger) != from.triggers.end();
     Add(trigger.definition,
         kept ? fmt::format("{} (re-create trigger \"{}\")", comment, trigger.name) : comment);
   }
@@ -575,8 +575,12 @@ std::vector<Statement> Planner::Plan(const std::vector<migrate::Change>& changes
             [&](const migrate::AddTable&) { added.push_back(&change); },
             [&](const migrate::DropTable&) { dropped.push_back(&change); },
             [&](const migrate::ModifyTable&) { modified.push_back(&change); },
-            [&](const migrate::AddView& c) { created_views.push_back({&c.view, &change}); },
-            [&](const migrate::DropView& c) { dropped_views.push_back({&c.view, &change}); },
+            [&](const migrate::AddView& c) {
+              created_views.push_back({&c.view, &change});
+            },
+            [&](const migrate::DropView& c) {
+              dropped_views.push_back({&c.view, &change});
+            },
             [&](const migrate::ModifyView& c) {
               // SQLite has no CREATE OR REPLACE VIEW: a changed view is dropped and created.
               dropped_views.push_back({&c.from, &change});

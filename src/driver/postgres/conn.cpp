@@ -4,7 +4,6 @@
 #include "driver/postgres/conn.hpp"
 
 #include <fmt/format.h>
-
 #include <poll.h>
 
 #include <algorithm>
@@ -234,8 +233,8 @@ bool PgConn::InTransaction() const {
 
 void PgConn::OnNotice(void* self, const PGresult* notice) {
   const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
-  if (severity != nullptr && (std::strcmp(severity, "FATAL") == 0 ||
-                              std::strcmp(severity, "PANIC") == 0)) {
+  if (severity != nullptr &&
+      (std::strcmp(severity, "FATAL") == 0 || std::strcmp(severity, "PANIC") == 0)) {
     static_cast<PgConn*>(self)->doomed_ = true;
   }
 }
@@ -272,8 +271,8 @@ constexpr Oid kBoolOid = 16, kByteaOid = 17, kInt8Oid = 20, kFloat8Oid = 701,
               kTimestamptzOid = 1184, kUuidOid = 2950;
 
 bool SameParams(const std::vector<Oid>& a, const std::vector<Oid>& b) {
-  return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(),
-                                                           a.size() * sizeof(Oid)) == 0);
+  return a.size() == b.size() &&
+         (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(Oid)) == 0);
 }
 
 }  // namespace
@@ -484,7 +483,8 @@ strata::Result PgConn::Execute(std::string_view sql, std::span<const Value> para
     // The server lost the statement (DEALLOCATE, a pooler) or its result columns changed (the
     // table was altered): prepare it again, and retry once when no transaction was spoiled.
     const char* state = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_SQLSTATE) : nullptr;
-    const char* primary = raw != nullptr ? PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    const char* primary =
+        raw != nullptr ? PQresultErrorField(raw, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const bool lost = state != nullptr && std::strcmp(state, "26000") == 0;
     const bool reshaped = state != nullptr && std::strcmp(state, "0A000") == 0 &&
                           primary != nullptr &&

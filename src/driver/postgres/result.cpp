@@ -19,29 +19,52 @@ namespace strata::driver::postgres {
 
 Kind BuiltinKind(Oid oid) {
   switch (oid) {
-    case 16: return Kind::kBool;
-    case 17: return Kind::kBytea;
-    case 18: return Kind::kText;  // "char"
-    case 19: return Kind::kText;  // name
-    case 20: return Kind::kInt8;
-    case 21: return Kind::kInt2;
-    case 23: return Kind::kInt4;
-    case 25: return Kind::kText;
-    case 26: return Kind::kOid;
-    case 114: return Kind::kText;  // json
-    case 142: return Kind::kText;  // xml
-    case 700: return Kind::kFloat4;
-    case 701: return Kind::kFloat8;
-    case 705: return Kind::kText;  // unknown
-    case 1042: return Kind::kText;  // bpchar
-    case 1043: return Kind::kText;  // varchar
-    case 1082: return Kind::kDate;
-    case 1114: return Kind::kTimestamp;
-    case 1184: return Kind::kTimestamptz;
-    case 1700: return Kind::kNumeric;
-    case 2950: return Kind::kUuid;
-    case 3802: return Kind::kJsonb;
-    default: return Kind::kOther;
+    case 16:
+      return Kind::kBool;
+    case 17:
+      return Kind::kBytea;
+    case 18:
+      return Kind::kText;  // "char"
+    case 19:
+      return Kind::kText;  // name
+    case 20:
+      return Kind::kInt8;
+    case 21:
+      return Kind::kInt2;
+    case 23:
+      return Kind::kInt4;
+    case 25:
+      return Kind::kText;
+    case 26:
+      return Kind::kOid;
+    case 114:
+      return Kind::kText;  // json
+    case 142:
+      return Kind::kText;  // xml
+    case 700:
+      return Kind::kFloat4;
+    case 701:
+      return Kind::kFloat8;
+    case 705:
+      return Kind::kText;  // unknown
+    case 1042:
+      return Kind::kText;  // bpchar
+    case 1043:
+      return Kind::kText;  // varchar
+    case 1082:
+      return Kind::kDate;
+    case 1114:
+      return Kind::kTimestamp;
+    case 1184:
+      return Kind::kTimestamptz;
+    case 1700:
+      return Kind::kNumeric;
+    case 2950:
+      return Kind::kUuid;
+    case 3802:
+      return Kind::kJsonb;
+    default:
+      return Kind::kOther;
   }
 }
 
@@ -49,22 +72,38 @@ namespace {
 
 std::string_view KindName(Kind kind) {
   switch (kind) {
-    case Kind::kInt2: return "smallint";
-    case Kind::kInt4: return "integer";
-    case Kind::kInt8: return "bigint";
-    case Kind::kOid: return "oid";
-    case Kind::kFloat4: return "real";
-    case Kind::kFloat8: return "double precision";
-    case Kind::kNumeric: return "numeric";
-    case Kind::kBool: return "boolean";
-    case Kind::kBytea: return "bytea";
-    case Kind::kUuid: return "uuid";
-    case Kind::kTimestamptz: return "timestamptz";
-    case Kind::kTimestamp: return "timestamp";
-    case Kind::kDate: return "date";
-    case Kind::kText: return "text";
-    case Kind::kJsonb: return "jsonb";
-    case Kind::kOther: return "other";
+    case Kind::kInt2:
+      return "smallint";
+    case Kind::kInt4:
+      return "integer";
+    case Kind::kInt8:
+      return "bigint";
+    case Kind::kOid:
+      return "oid";
+    case Kind::kFloat4:
+      return "real";
+    case Kind::kFloat8:
+      return "double precision";
+    case Kind::kNumeric:
+      return "numeric";
+    case Kind::kBool:
+      return "boolean";
+    case Kind::kBytea:
+      return "bytea";
+    case Kind::kUuid:
+      return "uuid";
+    case Kind::kTimestamptz:
+      return "timestamptz";
+    case Kind::kTimestamp:
+      return "timestamp";
+    case Kind::kDate:
+      return "date";
+    case Kind::kText:
+      return "text";
+    case Kind::kJsonb:
+      return "jsonb";
+    case Kind::kOther:
+      return "other";
   }
   return "other";
 }
@@ -83,12 +122,22 @@ bool NumericText(std::string_view bin, std::string* out) {
   const auto dscale = LoadBigEndian<std::uint16_t>(bin.data() + 6);
   if (ndigits < 0 || bin.size() != 8 + 2 * static_cast<size_t>(ndigits)) return false;
   switch (sign) {
-    case 0xC000: *out = "NaN"; return true;
-    case 0xD000: *out = "Infinity"; return true;
-    case 0xF000: *out = "-Infinity"; return true;
-    case 0x0000: break;
-    case 0x4000: out->push_back('-'); break;
-    default: return false;
+    case 0xC000:
+      *out = "NaN";
+      return true;
+    case 0xD000:
+      *out = "Infinity";
+      return true;
+    case 0xF000:
+      *out = "-Infinity";
+      return true;
+    case 0x0000:
+      break;
+    case 0x4000:
+      out->push_back('-');
+      break;
+    default:
+      return false;
   }
   auto digit = [&](int k) -> unsigned {
     return k >= 0 && k < ndigits ? LoadBigEndian<std::uint16_t>(bin.data() + 8 + 2 * k) : 0;
@@ -346,7 +395,9 @@ class PgResult final : public Result::Impl {
       case Kind::kInt2:
       case Kind::kInt4:
       case Kind::kInt8:
-      case Kind::kOid: s = std::to_string(*IntOrNull(col)); break;
+      case Kind::kOid:
+        s = std::to_string(*IntOrNull(col));
+        break;
       case Kind::kFloat4:
       case Kind::kFloat8: {
         char buf[32];
@@ -354,12 +405,19 @@ class PgResult final : public Result::Impl {
         s.assign(buf, end);
         break;
       }
-      case Kind::kBool: s = *BoolOrNull(col) ? "t" : "f"; break;
-      case Kind::kUuid: s = UuidOrNull(col)->ToString(); break;
+      case Kind::kBool:
+        s = *BoolOrNull(col) ? "t" : "f";
+        break;
+      case Kind::kUuid:
+        s = UuidOrNull(col)->ToString();
+        break;
       case Kind::kTimestamptz:
       case Kind::kTimestamp:
-      case Kind::kDate: s = FormatRfc3339(*TimeAtOrNull(col)); break;
-      default: Fail(col, "text");
+      case Kind::kDate:
+        s = FormatRfc3339(*TimeAtOrNull(col));
+        break;
+      default:
+        Fail(col, "text");
     }
     return s;
   }

@@ -40,12 +40,12 @@ Kind BuiltinKind(Oid oid);
 constexpr std::int64_t kPgEpochMicros = 946'684'800'000'000;
 
 struct Prepared {
-  std::string name;          // the server-side statement name, "strata_<n>"
-  std::vector<Oid> params;   // the parameter types it was prepared with (0: server infers)
-  int nparams = 0;           // parameters the server counts (it infers types of unlisted ones)
-  std::vector<Oid> types;    // result column types
-  std::vector<Kind> kinds;   // their decoders
-  bool binary = true;        // results requested in binary format (no kOther column)
+  std::string name;         // the server-side statement name, "strata_<n>"
+  std::vector<Oid> params;  // the parameter types it was prepared with (0: server infers)
+  int nparams = 0;          // parameters the server counts (it infers types of unlisted ones)
+  std::vector<Oid> types;   // result column types
+  std::vector<Kind> kinds;  // their decoders
+  bool binary = true;       // results requested in binary format (no kOther column)
   // False for a statement too large to describe (see PgConn::Prepare): its result shape is
   // learnt from its first execution, which asks for text format.
   bool described = true;

@@ -332,16 +332,24 @@ void SqliteConn::Fail(int rc, std::string_view sql, size_t begin, size_t end,
   message += fmt::format("\n  statement: {}", statement);
   if ((rc & 0xff) == SQLITE_CONSTRAINT) {
     using Kind = ConstraintError::Kind;
-    ConstraintError error(std::move(message), CodeName(rc), server, std::move(statement),
-                          position);
+    ConstraintError error(std::move(message), CodeName(rc), server, std::move(statement), position);
     switch (rc) {
       case SQLITE_CONSTRAINT_UNIQUE:
       case SQLITE_CONSTRAINT_PRIMARYKEY:
-      case SQLITE_CONSTRAINT_ROWID: error.kind = Kind::kUnique; break;
-      case SQLITE_CONSTRAINT_FOREIGNKEY: error.kind = Kind::kForeignKey; break;
-      case SQLITE_CONSTRAINT_CHECK: error.kind = Kind::kCheck; break;
-      case SQLITE_CONSTRAINT_NOTNULL: error.kind = Kind::kNotNull; break;
-      default: break;
+      case SQLITE_CONSTRAINT_ROWID:
+        error.kind = Kind::kUnique;
+        break;
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        error.kind = Kind::kForeignKey;
+        break;
+      case SQLITE_CONSTRAINT_CHECK:
+        error.kind = Kind::kCheck;
+        break;
+      case SQLITE_CONSTRAINT_NOTNULL:
+        error.kind = Kind::kNotNull;
+        break;
+      default:
+        break;
     }
     // "UNIQUE constraint failed: users.email", "CHECK constraint failed: age_positive".
     constexpr std::string_view kFailed = "failed: ";

@@ -85,7 +85,9 @@ class SqliteResult final : public Result::Impl {
       return false;
     }
     switch (state_) {
-      case kPending: state_ = kRow; return true;
+      case kPending:
+        state_ = kRow;
+        return true;
       case kRow: {
         const int rc = sqlite3_step(stmt_);
         if (rc == SQLITE_ROW) return true;
@@ -94,7 +96,8 @@ class SqliteResult final : public Result::Impl {
         Release();
         return false;
       }
-      case kDone: return false;
+      case kDone:
+        return false;
     }
     return false;
   }
@@ -118,8 +121,10 @@ class SqliteResult final : public Result::Impl {
   std::optional<std::int64_t> IntOrNull(int col) const override {
     const Cell c = Read(col);
     switch (c.type) {
-      case SQLITE_NULL: return std::nullopt;
-      case SQLITE_INTEGER: return c.i;
+      case SQLITE_NULL:
+        return std::nullopt;
+      case SQLITE_INTEGER:
+        return c.i;
       case SQLITE_FLOAT:
         // A whole number in a REAL cell (a column of REAL affinity stores 5 as 5.0).
         if (c.d == std::trunc(c.d) && c.d >= -9.223372036854775808e18 &&
@@ -127,7 +132,8 @@ class SqliteResult final : public Result::Impl {
           return static_cast<std::int64_t>(c.d);
         }
         break;
-      default: break;
+      default:
+        break;
     }
     Fail(col, "an integer", c);
   }
@@ -135,10 +141,14 @@ class SqliteResult final : public Result::Impl {
   std::optional<double> DoubleOrNull(int col) const override {
     const Cell c = Read(col);
     switch (c.type) {
-      case SQLITE_NULL: return std::nullopt;
-      case SQLITE_FLOAT: return c.d;
-      case SQLITE_INTEGER: return static_cast<double>(c.i);
-      default: Fail(col, "a double", c);
+      case SQLITE_NULL:
+        return std::nullopt;
+      case SQLITE_FLOAT:
+        return c.d;
+      case SQLITE_INTEGER:
+        return static_cast<double>(c.i);
+      default:
+        Fail(col, "a double", c);
     }
   }
 
@@ -152,9 +162,11 @@ class SqliteResult final : public Result::Impl {
   std::optional<std::string_view> TextOrNull(int col) const override {
     const Cell c = Read(col);
     switch (c.type) {
-      case SQLITE_NULL: return std::nullopt;
+      case SQLITE_NULL:
+        return std::nullopt;
       case SQLITE_TEXT:
-      case SQLITE_BLOB: return c.bytes;
+      case SQLITE_BLOB:
+        return c.bytes;
       case SQLITE_INTEGER: {
         std::string& s = Scratch(col);
         s = std::to_string(c.i);
@@ -260,8 +272,12 @@ class SqliteResult final : public Result::Impl {
     Cell c;
     c.type = sqlite3_value_type(v);
     switch (c.type) {
-      case SQLITE_INTEGER: c.i = sqlite3_value_int64(v); break;
-      case SQLITE_FLOAT: c.d = sqlite3_value_double(v); break;
+      case SQLITE_INTEGER:
+        c.i = sqlite3_value_int64(v);
+        break;
+      case SQLITE_FLOAT:
+        c.d = sqlite3_value_double(v);
+        break;
       case SQLITE_TEXT: {
         // Text first, then its length (in that order: the length is of the form asked for).
         const unsigned char* p = sqlite3_value_text(v);
@@ -275,13 +291,14 @@ class SqliteResult final : public Result::Impl {
         if (p != nullptr) c.bytes = {static_cast<const char*>(p), static_cast<size_t>(n)};
         break;
       }
-      default: break;
+      default:
+        break;
     }
     return c;
   }
   Cell BufferedCell(int col) const {
-    const Stored& s = cells_[static_cast<size_t>(row_) * static_cast<size_t>(cols_) +
-                             static_cast<size_t>(col)];
+    const Stored& s =
+        cells_[static_cast<size_t>(row_) * static_cast<size_t>(cols_) + static_cast<size_t>(col)];
     return {s.type, s.i, s.d, std::string_view(bytes_).substr(s.offset, s.size)};
   }
   std::string& Scratch(int col) const {
@@ -291,11 +308,21 @@ class SqliteResult final : public Result::Impl {
   [[noreturn, gnu::cold]] void Fail(int col, std::string_view wanted, const Cell& c) const {
     std::string found;
     switch (c.type) {
-      case SQLITE_INTEGER: found = fmt::format("integer {}", c.i); break;
-      case SQLITE_FLOAT: found = fmt::format("real {}", c.d); break;
-      case SQLITE_TEXT: found = fmt::format("text {}", Excerpt(c.bytes)); break;
-      case SQLITE_BLOB: found = fmt::format("a blob of {} bytes", c.bytes.size()); break;
-      default: found = "NULL"; break;
+      case SQLITE_INTEGER:
+        found = fmt::format("integer {}", c.i);
+        break;
+      case SQLITE_FLOAT:
+        found = fmt::format("real {}", c.d);
+        break;
+      case SQLITE_TEXT:
+        found = fmt::format("text {}", Excerpt(c.bytes));
+        break;
+      case SQLITE_BLOB:
+        found = fmt::format("a blob of {} bytes", c.bytes.size());
+        break;
+      default:
+        found = "NULL";
+        break;
     }
     ThrowCellError(column_name(col), col, wanted, found);
   }
@@ -386,10 +413,18 @@ strata::Result SqliteConn::Execute(std::string_view sql, std::span<const Value> 
     const Value& v = params[i];
     int rc = SQLITE_OK;
     switch (v.index()) {
-      case 0: rc = sqlite3_bind_null(stmt, index); break;
-      case 1: rc = sqlite3_bind_int(stmt, index, std::get<bool>(v) ? 1 : 0); break;
-      case 2: rc = sqlite3_bind_int64(stmt, index, std::get<std::int64_t>(v)); break;
-      case 3: rc = sqlite3_bind_double(stmt, index, std::get<double>(v)); break;
+      case 0:
+        rc = sqlite3_bind_null(stmt, index);
+        break;
+      case 1:
+        rc = sqlite3_bind_int(stmt, index, std::get<bool>(v) ? 1 : 0);
+        break;
+      case 2:
+        rc = sqlite3_bind_int64(stmt, index, std::get<std::int64_t>(v));
+        break;
+      case 3:
+        rc = sqlite3_bind_double(stmt, index, std::get<double>(v));
+        break;
       case 4: {
         const std::string& s = std::get<std::string>(v);
         rc = sqlite3_bind_text64(stmt, index, s.data(), s.size(), lifetime, SQLITE_UTF8);
@@ -410,8 +445,7 @@ strata::Result SqliteConn::Execute(std::string_view sql, std::span<const Value> 
       }
       case 7: {
         const std::string u = std::get<UUID>(v).ToString();
-        rc = sqlite3_bind_text(stmt, index, u.data(), static_cast<int>(u.size()),
-                               SQLITE_TRANSIENT);
+        rc = sqlite3_bind_text(stmt, index, u.data(), static_cast<int>(u.size()), SQLITE_TRANSIENT);
         break;
       }
     }

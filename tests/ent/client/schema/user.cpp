@@ -1,8 +1,7 @@
 // The integration suite's main entity: every field type and option, every kind of edge.
+#include <stdexcept>
 #include <strata/ent/mutation.hpp>
 #include <strata/ent/schema.hpp>
-
-#include <stdexcept>
 #include <string>
 
 using namespace strata::ent;
